@@ -1,0 +1,134 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm;
+
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.IngestPlugin;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
+import org.opensearchrealm.action.CreateRealmIndexAction;
+import org.opensearchrealm.action.RealmSearchAction;
+import org.opensearchrealm.action.TransportCreateRealmIndexAction;
+import org.opensearchrealm.action.TransportRealmSearchAction;
+import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.ingest.PassageProcessor;
+import org.opensearchrealm.ingest.PassageProcessorFactory;
+import org.opensearchrealm.model.InferenceService;
+import org.opensearchrealm.model.InferenceThreadPool;
+import org.opensearchrealm.model.ModelRegistry;
+import org.opensearchrealm.model.ModelSettings;
+import org.opensearchrealm.rest.RestCreateRealmIndexAction;
+import org.opensearchrealm.rest.RestRealmSearchAction;
+import org.opensearchrealm.retrieve.Retriever;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Wires the plugin: settings, the inference pool, models, the ingest processor, actions and REST handlers. */
+public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
+
+    /** Where the plugin's natives and bundled models are; defaults to the installed plugin's directory. */
+    public static final Setting<String> HOME = Setting.simpleString("realm.home", Setting.Property.NodeScope);
+
+    private final Settings settings;
+    private volatile InferenceService inference;
+    private ModelRegistry models;
+
+    public RealmPlugin(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public List<Setting<?>> getSettings() {
+        List<Setting<?>> all = new ArrayList<>(RealmSettings.all());
+        all.addAll(ModelSettings.settings());
+        all.add(HOME);
+        return all;
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        return List.of(InferenceThreadPool.executorBuilder(settings));
+    }
+
+    @Override
+    public Collection<Object> createComponents(
+        Client client,
+        ClusterService clusterService,
+        ThreadPool threadPool,
+        ResourceWatcherService resourceWatcherService,
+        ScriptService scriptService,
+        NamedXContentRegistry xContentRegistry,
+        Environment environment,
+        NodeEnvironment nodeEnvironment,
+        NamedWriteableRegistry namedWriteableRegistry,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<RepositoriesService> repositoriesServiceSupplier
+    ) {
+        Path home = HOME.exists(settings) ? Path.of(HOME.get(settings)) : environment.pluginsDir().resolve("opensearch-realm");
+        models = new ModelRegistry(home, environment.configDir(), environment.tmpDir(), settings);
+        inference = new InferenceService(models, threadPool, settings);
+        return List.of(models, inference, new Retriever(client));
+    }
+
+    @Override
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        // the processor factory is built before createComponents runs, so it reaches the inference service lazily
+        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference));
+    }
+
+    @Override
+    public List<ActionHandler<?, ? extends ActionResponse>> getActions() {
+        return List.of(
+            new ActionHandler<>(CreateRealmIndexAction.INSTANCE, TransportCreateRealmIndexAction.class),
+            new ActionHandler<>(RealmSearchAction.INSTANCE, TransportRealmSearchAction.class)
+        );
+    }
+
+    @Override
+    public List<RestHandler> getRestHandlers(
+        Settings settings,
+        RestController restController,
+        ClusterSettings clusterSettings,
+        IndexScopedSettings indexScopedSettings,
+        SettingsFilter settingsFilter,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<DiscoveryNodes> nodesInCluster
+    ) {
+        return List.of(new RestCreateRealmIndexAction(), new RestRealmSearchAction());
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (models != null) {
+            models.close();
+        }
+    }
+}

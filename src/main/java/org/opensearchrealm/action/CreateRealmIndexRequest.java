@@ -1,0 +1,138 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.IndicesRequest;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.ingest.PassageProcessorFactory;
+
+import java.io.IOException;
+
+import static org.opensearch.action.ValidateActions.addValidationError;
+
+/** Creates REALM index {@code index} over text field {@code sourceField}, embedded with model {@code model}. */
+public final class CreateRealmIndexRequest extends ActionRequest implements IndicesRequest {
+
+    public static final String DEFAULT_SOURCE_FIELD = "text";
+    public static final String DEFAULT_MODEL = "all-minilm-l6-v2";
+
+    private final String index;
+    private final String sourceField;
+    private final String model;
+    private final int passageTokens;
+    private final int overlapTokens;
+    private final Settings indexSettings;
+
+    public CreateRealmIndexRequest(String index, String sourceField, String model, int passageTokens, int overlapTokens, Settings indexSettings) {
+        this.index = index;
+        this.sourceField = sourceField;
+        this.model = model;
+        this.passageTokens = passageTokens;
+        this.overlapTokens = overlapTokens;
+        this.indexSettings = indexSettings;
+    }
+
+    public CreateRealmIndexRequest(StreamInput in) throws IOException {
+        super(in);
+        index = in.readString();
+        sourceField = in.readString();
+        model = in.readString();
+        passageTokens = in.readVInt();
+        overlapTokens = in.readVInt();
+        indexSettings = Settings.readSettingsFromStream(in);
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        super.writeTo(out);
+        out.writeString(index);
+        out.writeString(sourceField);
+        out.writeString(model);
+        out.writeVInt(passageTokens);
+        out.writeVInt(overlapTokens);
+        Settings.writeSettingsToStream(indexSettings, out);
+    }
+
+    @Override
+    public ActionRequestValidationException validate() {
+        ActionRequestValidationException e = null;
+        if (index == null || index.isBlank()) {
+            e = addValidationError("an index name is required", e);
+        }
+        if (sourceField == null || sourceField.isBlank()) {
+            e = addValidationError("[source_field] must not be empty", e);
+        }
+        if (model == null || model.isBlank()) {
+            e = addValidationError("[model] must not be empty", e);
+        }
+        if (passageTokens < 1) {
+            e = addValidationError("[" + PassageProcessorFactory.PASSAGE_TOKENS + "] must be at least 1, got [" + passageTokens + "]", e);
+        }
+        if (overlapTokens < 0 || overlapTokens >= passageTokens) {
+            e = addValidationError(
+                "[" + PassageProcessorFactory.OVERLAP_TOKENS + "] must be at least 0 and less than [passage_tokens], got [" + overlapTokens + "]",
+                e
+            );
+        }
+        for (String key : indexSettings.keySet()) {
+            String full = key.startsWith("index.") ? key : "index." + key;
+            if (full.startsWith("index.realm.") || full.equals("index.default_pipeline") || full.equals("index.knn")) {
+                e = addValidationError("setting [" + key + "] is set by the plugin and cannot be given", e);
+            }
+        }
+        return e;
+    }
+
+    /** The pipeline that cuts and embeds the index's documents. */
+    public static String pipelineId(String index) {
+        return "realm-" + index;
+    }
+
+    public String index() {
+        return index;
+    }
+
+    public String sourceField() {
+        return sourceField;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public int passageTokens() {
+        return passageTokens;
+    }
+
+    public int overlapTokens() {
+        return overlapTokens;
+    }
+
+    /** Index settings of the caller's (shards, replicas...) plus the ones that make it a REALM index. */
+    public Settings indexSettings() {
+        return Settings.builder()
+            .put(indexSettings)
+            .put("index.knn", true)
+            .put("index.default_pipeline", pipelineId(index))
+            .put(RealmSettings.INDEX_MODEL.getKey(), model)
+            .put(RealmSettings.INDEX_SOURCE_FIELD.getKey(), sourceField)
+            .build();
+    }
+
+    @Override
+    public String[] indices() {
+        return new String[] { index };
+    }
+
+    @Override
+    public IndicesOptions indicesOptions() {
+        return IndicesOptions.strictSingleIndexNoExpandForbidClosed();
+    }
+}

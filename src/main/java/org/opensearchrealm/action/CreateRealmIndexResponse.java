@@ -1,0 +1,59 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
+
+import java.io.IOException;
+
+/** A created REALM index: its name, pipeline, model and vector dimension. */
+public final class CreateRealmIndexResponse extends ActionResponse implements ToXContentObject {
+
+    private final String index;
+    private final String pipeline;
+    private final String model;
+    private final int dimension;
+
+    public CreateRealmIndexResponse(String index, String pipeline, String model, int dimension) {
+        this.index = index;
+        this.pipeline = pipeline;
+        this.model = model;
+        this.dimension = dimension;
+    }
+
+    public CreateRealmIndexResponse(StreamInput in) throws IOException {
+        super(in);
+        index = in.readString();
+        pipeline = in.readString();
+        model = in.readString();
+        dimension = in.readVInt();
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeString(index);
+        out.writeString(pipeline);
+        out.writeString(model);
+        out.writeVInt(dimension);
+    }
+
+    public String index() {
+        return index;
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return builder.startObject()
+            .field("acknowledged", true)
+            .field("index", index)
+            .field("pipeline", pipeline)
+            .field("model", model)
+            .field("dimension", dimension)
+            .endObject();
+    }
+}

@@ -1,0 +1,106 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.IndicesRequest;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.index.query.QueryBuilder;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+import static org.opensearch.action.ValidateActions.addValidationError;
+
+/**
+ * A question for {@code _realm}. It names its indices like a search does, so index permissions, aliases and wildcards
+ * apply to it as they do to {@code _search}.
+ */
+public final class RealmSearchRequest extends ActionRequest implements IndicesRequest.Replaceable {
+
+    public static final int DEFAULT_K = 5;
+
+    private String[] indices;
+    private final String query;
+    private final int k;
+    private final QueryBuilder filter;
+
+    public RealmSearchRequest(String[] indices, String query, int k, QueryBuilder filter) {
+        this.indices = Objects.requireNonNull(indices);
+        this.query = query;
+        this.k = k;
+        this.filter = filter;
+    }
+
+    public RealmSearchRequest(StreamInput in) throws IOException {
+        super(in);
+        indices = in.readStringArray();
+        query = in.readString();
+        k = in.readVInt();
+        filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        super.writeTo(out);
+        out.writeStringArray(indices);
+        out.writeString(query);
+        out.writeVInt(k);
+        out.writeOptionalNamedWriteable(filter);
+    }
+
+    @Override
+    public ActionRequestValidationException validate() {
+        ActionRequestValidationException e = null;
+        if (query == null || query.isBlank()) {
+            e = addValidationError("[query] is required and must not be empty", e);
+        }
+        if (k < 1) {
+            e = addValidationError("[k] must be at least 1, got [" + k + "]", e);
+        }
+        if (indices.length == 0) {
+            e = addValidationError("an index is required", e);
+        }
+        return e;
+    }
+
+    public String query() {
+        return query;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    /** Query DSL that documents must match for their passages to be retrieved; null when absent. */
+    public QueryBuilder filter() {
+        return filter;
+    }
+
+    @Override
+    public String[] indices() {
+        return indices;
+    }
+
+    /** Lets the security plugin narrow wildcards and aliases down to the indices the user may read. */
+    @Override
+    public RealmSearchRequest indices(String... indices) {
+        this.indices = Objects.requireNonNull(indices);
+        return this;
+    }
+
+    @Override
+    public IndicesOptions indicesOptions() {
+        return IndicesOptions.strictExpandOpenAndForbidClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "RealmSearchRequest{indices=" + Arrays.toString(indices) + ", k=" + k + ", query=[" + query + "]}";
+    }
+}

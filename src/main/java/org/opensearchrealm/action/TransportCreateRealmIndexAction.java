@@ -1,0 +1,108 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.ResourceAlreadyExistsException;
+import org.opensearch.action.admin.indices.create.CreateIndexRequest;
+import org.opensearch.action.ingest.DeletePipelineRequest;
+import org.opensearch.action.ingest.PutPipelineRequest;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.tasks.Task;
+import org.opensearch.transport.TransportService;
+import org.opensearch.transport.client.Client;
+import org.opensearchrealm.index.RealmMapping;
+import org.opensearchrealm.ingest.PassageProcessor;
+import org.opensearchrealm.ingest.PassageProcessorFactory;
+import org.opensearchrealm.model.ModelDescriptor;
+import org.opensearchrealm.model.ModelRegistry;
+
+import java.io.IOException;
+
+/**
+ * Creates a REALM index in two steps: the pipeline that cuts and embeds documents, then the index that uses it as its
+ * default pipeline. If the index cannot be created, the pipeline is removed again.
+ */
+public final class TransportCreateRealmIndexAction extends HandledTransportAction<CreateRealmIndexRequest, CreateRealmIndexResponse> {
+
+    private static final Logger logger = LogManager.getLogger(TransportCreateRealmIndexAction.class);
+
+    private final Client client;
+    private final ClusterService clusterService;
+    private final ModelRegistry models;
+
+    @Inject
+    public TransportCreateRealmIndexAction(
+        TransportService transportService,
+        ActionFilters actionFilters,
+        Client client,
+        ClusterService clusterService,
+        ModelRegistry models
+    ) {
+        super(CreateRealmIndexAction.NAME, transportService, actionFilters, CreateRealmIndexRequest::new);
+        this.client = client;
+        this.clusterService = clusterService;
+        this.models = models;
+    }
+
+    @Override
+    protected void doExecute(Task task, CreateRealmIndexRequest request, ActionListener<CreateRealmIndexResponse> listener) {
+        String pipeline = CreateRealmIndexRequest.pipelineId(request.index());
+        ModelDescriptor model;
+        PutPipelineRequest putPipeline;
+        CreateIndexRequest createIndex;
+        try {
+            // checked before the pipeline is written: the pipeline of an existing index must not be replaced
+            if (clusterService.state().metadata().getIndicesLookup().containsKey(request.index())) {
+                throw new ResourceAlreadyExistsException("index [{}] already exists", request.index());
+            }
+            model = models.descriptor(request.model());
+            putPipeline = new PutPipelineRequest(pipeline, BytesReference.bytes(pipelineDefinition(request)), MediaTypeRegistry.JSON);
+            createIndex = new CreateIndexRequest(request.index()).settings(request.indexSettings())
+                .mapping(RealmMapping.mapping(request.sourceField(), model.dimension()));
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
+        client.admin().cluster().putPipeline(putPipeline, ActionListener.wrap(ack -> {
+            client.admin().indices().create(createIndex, ActionListener.wrap(created -> {
+                logger.info("created REALM index [{}] over field [{}] with model [{}]", request.index(), request.sourceField(), model.id());
+                listener.onResponse(new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.dimension()));
+            }, e -> removePipeline(pipeline, e, listener)));
+        }, listener::onFailure));
+    }
+
+    private void removePipeline(String pipeline, Exception cause, ActionListener<CreateRealmIndexResponse> listener) {
+        client.admin().cluster().deletePipeline(new DeletePipelineRequest(pipeline), ActionListener.wrap(ack -> listener.onFailure(cause), e -> {
+            cause.addSuppressed(e);
+            listener.onFailure(cause);
+        }));
+    }
+
+    private static XContentBuilder pipelineDefinition(CreateRealmIndexRequest request) throws IOException {
+        return JsonXContent.contentBuilder()
+            .startObject()
+            .field("description", "Cuts [" + request.sourceField() + "] into passages and embeds them for REALM index [" + request.index() + "]")
+            .startArray("processors")
+            .startObject()
+            .startObject(PassageProcessor.TYPE)
+            .field(PassageProcessorFactory.FIELD, request.sourceField())
+            .field(PassageProcessorFactory.MODEL, request.model())
+            .field(PassageProcessorFactory.PASSAGE_TOKENS, request.passageTokens())
+            .field(PassageProcessorFactory.OVERLAP_TOKENS, request.overlapTokens())
+            .endObject()
+            .endObject()
+            .endArray()
+            .endObject();
+    }
+}

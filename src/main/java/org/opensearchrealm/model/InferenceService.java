@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.opensearch.common.CheckedSupplier;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.util.concurrent.AbstractRunnable;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearchrealm.model.Encoder.TextKind;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * Runs model work on the bounded inference pool, never on the caller's (transport, search or write) thread. A full
+ * queue fails the listener with a rejection, which clients see as 429.
+ */
+public final class InferenceService {
+
+    private final ModelRegistry models;
+    private final ThreadPool threadPool;
+    private final int batchSize;
+
+    public InferenceService(ModelRegistry models, ThreadPool threadPool, Settings settings) {
+        this.models = models;
+        this.threadPool = threadPool;
+        this.batchSize = ModelSettings.MAX_BATCH_SIZE.get(settings);
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    /** Runs {@code work} on the inference pool; an {@link Error} it throws becomes a failure, not a dead node. */
+    public <T> void execute(CheckedSupplier<T, Exception> work, ActionListener<T> listener) {
+        threadPool.executor(InferenceThreadPool.NAME).execute(new AbstractRunnable() {
+            @Override
+            public void onFailure(Exception e) {
+                listener.onFailure(e);
+            }
+
+            @Override
+            protected void doRun() {
+                T result;
+                try {
+                    result = work.get();
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                    return;
+                } catch (Throwable t) { // NOPMD: an Error escaping plugin code would take the node down
+                    listener.onFailure(new ModelException(RestStatus.INTERNAL_SERVER_ERROR, "inference failed: " + t, t));
+                    return;
+                }
+                listener.onResponse(result);
+            }
+        });
+    }
+
+    /**
+     * Embeds texts with a model. Texts are ordered by length and cut into batches of {@code realm.model.max_batch_size}
+     * that run in parallel across the pool, so padding stays small and a bulk request uses every inference thread.
+     */
+    public void embed(String modelId, List<String> texts, TextKind kind, ActionListener<float[][]> listener) {
+        int n = texts.size();
+        float[][] vectors = new float[n][];
+        if (n == 0) {
+            listener.onResponse(vectors);
+            return;
+        }
+        int[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(i -> i).toArray();
+        int batches = (n + batchSize - 1) / batchSize;
+        AtomicInteger pending = new AtomicInteger(batches);
+        AtomicBoolean failed = new AtomicBoolean();
+        for (int b = 0; b < batches; b++) {
+            int from = b * batchSize;
+            int to = Math.min(n, from + batchSize);
+            List<String> batch = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                batch.add(texts.get(order[i]));
+            }
+            execute(() -> models.encoder(modelId).embed(batch, kind), ActionListener.wrap(result -> {
+                for (int i = from; i < to; i++) {
+                    vectors[order[i]] = result[i - from];
+                }
+                if (pending.decrementAndGet() == 0 && failed.get() == false) {
+                    listener.onResponse(vectors);
+                }
+            }, e -> {
+                if (failed.compareAndSet(false, true)) {
+                    listener.onFailure(e);
+                }
+            }));
+        }
+    }
+}

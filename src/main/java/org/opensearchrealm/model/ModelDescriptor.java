@@ -1,0 +1,624 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What a model is and how to run it, read from the {@code model.json} in the model's directory. Immutable.
+ *
+ * <pre>{@code
+ * {
+ *   "id": "all-minilm-l6-v2",
+ *   "format": "onnx",                                  // onnx | torchscript
+ *   "files": {                                         // role -> file name in the model's directory:
+ *     "model": "model.onnx",                           //   model + tokenizer, or
+ *     "tokenizer": "tokenizer.json"                    //   archive: a zip holding one .onnx/.pt and tokenizer.json
+ *   },
+ *   "sha256": {                                        // every file above -> its SHA-256, hex
+ *     "model.onnx": "ca46f1a8...",
+ *     "tokenizer.json": "754fbace..."
+ *   },
+ *   "dimension": 384,
+ *   "pooling": "mean",                                 // mean | cls | none (the model outputs [batch, dimension])
+ *   "normalize": true,                                 // optional, default true: L2-normalise the vectors
+ *   "max_tokens": 256,                                 // truncation length, special tokens included
+ *   "inputs": ["input_ids", "attention_mask"],         // torchscript only, optional: positional inputs
+ *   "query_prefix": "",                                // optional, prepended to queries
+ *   "passage_prefix": "",                              // optional, prepended to passages
+ *   "license": "Apache-2.0",                           // optional
+ *   "source": "..."                                    // optional: where the files come from
+ * }
+ * }</pre>
+ *
+ * Unknown fields are rejected, so that a misspelt optional field does not silently fall back to its default.
+ */
+public final class ModelDescriptor {
+
+    public static final String FILE_NAME = "model.json";
+
+    public static final String ROLE_MODEL = "model";
+    public static final String ROLE_TOKENIZER = "tokenizer";
+    public static final String ROLE_ARCHIVE = "archive";
+
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String TOKEN_TYPE_IDS = "token_type_ids";
+    static final List<String> KNOWN_INPUTS = List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
+    static final List<String> DEFAULT_TORCHSCRIPT_INPUTS = List.of(INPUT_IDS, ATTENTION_MASK);
+
+    static final int MAX_DIMENSION = 16_384;
+    static final int MAX_TOKENS_LIMIT = 8_192;
+    private static final int MAX_DESCRIPTOR_BYTES = 64 * 1024;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Set<String> FIELDS = new LinkedHashSet<>(
+        List.of(
+            "id",
+            "format",
+            "files",
+            "sha256",
+            "dimension",
+            "pooling",
+            "normalize",
+            "max_tokens",
+            "inputs",
+            "query_prefix",
+            "passage_prefix",
+            "license",
+            "source"
+        )
+    );
+
+    /** The engine that runs the model file. */
+    public enum Format {
+        ONNX,
+        TORCHSCRIPT;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How token vectors become one text vector. */
+    public enum Pooling {
+        /** Average of the token vectors under the attention mask. */
+        MEAN,
+        /** The first token's vector. */
+        CLS,
+        /** The model already returns one vector per text. */
+        NONE;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final String id;
+    private final Format format;
+    private final Map<String, String> files;
+    private final Map<String, String> sha256;
+    private final int dimension;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final int maxTokens;
+    private final List<String> inputs;
+    private final String queryPrefix;
+    private final String passagePrefix;
+    private final String license;
+    private final String source;
+    private final Path directory;
+
+    private ModelDescriptor(
+        String id,
+        Format format,
+        Map<String, String> files,
+        Map<String, String> sha256,
+        int dimension,
+        Pooling pooling,
+        boolean normalize,
+        int maxTokens,
+        List<String> inputs,
+        String queryPrefix,
+        String passagePrefix,
+        String license,
+        String source,
+        Path directory
+    ) {
+        this.id = id;
+        this.format = format;
+        this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        this.sha256 = Collections.unmodifiableMap(new LinkedHashMap<>(sha256));
+        this.dimension = dimension;
+        this.pooling = pooling;
+        this.normalize = normalize;
+        this.maxTokens = maxTokens;
+        this.inputs = List.copyOf(inputs);
+        this.queryPrefix = queryPrefix;
+        this.passagePrefix = passagePrefix;
+        this.license = license;
+        this.source = source;
+        this.directory = directory;
+    }
+
+    /**
+     * Reads {@code <dir>/model.json}; the descriptor's id must be the directory's name.
+     *
+     * @throws ModelException 400 when the file is missing, unreadable or invalid
+     */
+    public static ModelDescriptor load(Path modelJson) {
+        Path file = modelJson.toAbsolutePath().normalize();
+        Path directory = file.getParent();
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_DESCRIPTOR_BYTES) {
+                throw invalid(file.toString(), "the file has " + size + " bytes, more than the limit of " + MAX_DESCRIPTOR_BYTES);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw ModelException.badRequest("model descriptor [" + file + "] does not exist");
+        } catch (IOException e) {
+            throw new ModelException(
+                RestStatus.BAD_REQUEST,
+                "cannot read model descriptor [" + file + "]: " + ModelException.describe(e),
+                e
+            );
+        }
+        ModelDescriptor descriptor = parse(bytes, file.toString(), directory);
+        String dirName = directory.getFileName() == null ? "" : directory.getFileName().toString();
+        if (descriptor.id().equals(dirName) == false) {
+            throw invalid(file.toString(), "[id] is [" + descriptor.id() + "] but the model's directory is named [" + dirName + "]; they must match");
+        }
+        return descriptor;
+    }
+
+    /**
+     * Parses a descriptor.
+     *
+     * @param origin    names the descriptor in error messages (usually its path)
+     * @param directory where the model's files are, or {@code null} if unknown
+     * @throws ModelException 400 naming the origin and the offending field
+     */
+    public static ModelDescriptor parse(byte[] json, String origin, Path directory) {
+        Map<String, Object> map;
+        try (
+            XContentParser parser = JsonXContent.jsonXContent.createParser(
+                NamedXContentRegistry.EMPTY,
+                DeprecationHandler.THROW_UNSUPPORTED_OPERATION,
+                json
+            )
+        ) {
+            if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
+                throw invalid(origin, "the file must hold one JSON object");
+            }
+            map = parser.mapOrdered();
+            if (parser.nextToken() != null) {
+                throw invalid(origin, "unexpected content after the JSON object");
+            }
+        } catch (ModelException e) {
+            throw e;
+        } catch (Exception e) { // Jackson parse errors, duplicate keys, ...
+            throw new ModelException(
+                RestStatus.BAD_REQUEST,
+                "invalid model descriptor [" + origin + "]: not valid JSON: " + e.getMessage(),
+                e
+            );
+        }
+        return fromMap(map, origin, directory);
+    }
+
+    /** Parses a descriptor from a stream (at most 64 KiB). */
+    public static ModelDescriptor parse(InputStream json, String origin, Path directory) throws IOException {
+        byte[] bytes = json.readNBytes(MAX_DESCRIPTOR_BYTES + 1);
+        if (bytes.length > MAX_DESCRIPTOR_BYTES) {
+            throw invalid(origin, "the descriptor is larger than " + MAX_DESCRIPTOR_BYTES + " bytes");
+        }
+        return parse(bytes, origin, directory);
+    }
+
+    private static ModelDescriptor fromMap(Map<String, Object> map, String origin, Path directory) {
+        Set<String> unknown = new TreeSet<>(map.keySet());
+        unknown.removeAll(FIELDS);
+        if (unknown.isEmpty() == false) {
+            throw invalid(origin, "unknown field(s) " + unknown + "; the known fields are " + FIELDS);
+        }
+
+        String id = requiredString(map, "id", origin);
+        if (ID.matcher(id).matches() == false) {
+            throw invalid(
+                origin,
+                "[id] must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, got [" + id + "]"
+            );
+        }
+        Format format = enumValue(map, "format", Format.values(), origin, true);
+
+        Map<String, String> files = stringMap(map, "files", origin);
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            String role = e.getKey();
+            if (role.equals(ROLE_MODEL) == false && role.equals(ROLE_TOKENIZER) == false && role.equals(ROLE_ARCHIVE) == false) {
+                throw invalid(
+                    origin,
+                    "[files] has an unknown role [" + role + "]; the roles are [model] and [tokenizer], or [archive] alone"
+                );
+            }
+            checkFileName(e.getValue(), "files." + role, origin);
+        }
+        boolean archive = files.containsKey(ROLE_ARCHIVE);
+        if (archive ? files.size() != 1 : (files.containsKey(ROLE_MODEL) && files.containsKey(ROLE_TOKENIZER)) == false) {
+            throw invalid(
+                origin,
+                "[files] must name either [model] and [tokenizer], or only [archive] (a zip with the model file and tokenizer.json), got "
+                    + files.keySet()
+            );
+        }
+        if (new LinkedHashSet<>(files.values()).size() != files.size()) {
+            throw invalid(origin, "[files] names the same file for two roles: " + files);
+        }
+
+        Map<String, String> sha256 = stringMap(map, "sha256", origin);
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String file : files.values()) {
+            String hash = sha256.get(file);
+            if (hash == null) {
+                throw invalid(origin, "[sha256] has no hash for file [" + file + "]; every file in [files] needs one");
+            }
+            if (SHA256.matcher(hash).matches() == false) {
+                throw invalid(origin, "[sha256] of [" + file + "] must be 64 hexadecimal digits, got [" + hash + "]");
+            }
+            hashes.put(file, hash.toLowerCase(Locale.ROOT));
+        }
+        Set<String> extra = new TreeSet<>(sha256.keySet());
+        extra.removeAll(files.values());
+        if (extra.isEmpty() == false) {
+            throw invalid(origin, "[sha256] lists file(s) " + extra + " that [files] does not name");
+        }
+
+        int dimension = requiredInt(map, "dimension", 1, MAX_DIMENSION, origin);
+        Pooling pooling = enumValue(map, "pooling", Pooling.values(), origin, true);
+        boolean normalize = optionalBoolean(map, "normalize", true, origin);
+        int maxTokens = requiredInt(map, "max_tokens", 2, MAX_TOKENS_LIMIT, origin);
+
+        List<String> inputs;
+        if (map.containsKey("inputs")) {
+            if (format != Format.TORCHSCRIPT) {
+                throw invalid(origin, "[inputs] applies only to torchscript models: an ONNX model declares its inputs by name");
+            }
+            inputs = stringList(map, "inputs", origin);
+            if (inputs.isEmpty() || inputs.get(0).equals(INPUT_IDS) == false) {
+                throw invalid(origin, "[inputs] must start with [" + INPUT_IDS + "], got " + inputs);
+            }
+            if (new LinkedHashSet<>(inputs).size() != inputs.size()) {
+                throw invalid(origin, "[inputs] lists an input twice: " + inputs);
+            }
+            for (String input : inputs) {
+                if (KNOWN_INPUTS.contains(input) == false) {
+                    throw invalid(origin, "[inputs] has an unknown input [" + input + "]; the known inputs are " + KNOWN_INPUTS);
+                }
+            }
+        } else {
+            inputs = format == Format.TORCHSCRIPT ? DEFAULT_TORCHSCRIPT_INPUTS : List.of();
+        }
+
+        String queryPrefix = optionalString(map, "query_prefix", "", origin);
+        String passagePrefix = optionalString(map, "passage_prefix", "", origin);
+        String license = optionalString(map, "license", "", origin);
+        String source = optionalString(map, "source", "", origin);
+        return new ModelDescriptor(
+            id,
+            format,
+            files,
+            hashes,
+            dimension,
+            pooling,
+            normalize,
+            maxTokens,
+            inputs,
+            queryPrefix,
+            passagePrefix,
+            license,
+            source,
+            directory
+        );
+    }
+
+    private static ModelException invalid(String origin, String message) {
+        return ModelException.badRequest("invalid model descriptor [" + origin + "]: " + message);
+    }
+
+    private static String typeName(Object value) {
+        if (value == null) {
+            return "null";
+        } else if (value instanceof String) {
+            return "a string";
+        } else if (value instanceof Number) {
+            return "a number";
+        } else if (value instanceof Boolean) {
+            return "a boolean";
+        } else if (value instanceof Map) {
+            return "an object";
+        } else if (value instanceof List) {
+            return "an array";
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    private static String requiredString(Map<String, Object> map, String field, String origin) {
+        Object value = map.get(field);
+        if (value == null) {
+            throw invalid(origin, "[" + field + "] is required");
+        }
+        if (value instanceof String s) {
+            if (s.isEmpty()) {
+                throw invalid(origin, "[" + field + "] must not be empty");
+            }
+            return s;
+        }
+        throw invalid(origin, "[" + field + "] must be a string, got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static String optionalString(Map<String, Object> map, String field, String defaultValue, String origin) {
+        Object value = map.get(field);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        throw invalid(origin, "[" + field + "] must be a string, got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static boolean optionalBoolean(Map<String, Object> map, String field, boolean defaultValue, String origin) {
+        Object value = map.get(field);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw invalid(origin, "[" + field + "] must be true or false, got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static int requiredInt(Map<String, Object> map, String field, int min, int max, String origin) {
+        Object value = map.get(field);
+        if (value == null) {
+            throw invalid(origin, "[" + field + "] is required");
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            long v = ((Number) value).longValue();
+            if (v < min || v > max) {
+                throw invalid(origin, "[" + field + "] must be between " + min + " and " + max + ", got [" + v + "]");
+            }
+            return (int) v;
+        }
+        throw invalid(origin, "[" + field + "] must be an integer, got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static <E extends Enum<E>> E enumValue(Map<String, Object> map, String field, E[] values, String origin, boolean required) {
+        Object value = map.get(field);
+        List<String> names = new ArrayList<>();
+        for (E e : values) {
+            names.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        if (value == null) {
+            if (required) {
+                throw invalid(origin, "[" + field + "] is required, one of " + names);
+            }
+            return null;
+        }
+        if (value instanceof String s) {
+            for (E e : values) {
+                if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
+                    return e;
+                }
+            }
+        }
+        throw invalid(origin, "[" + field + "] must be one of " + names + ", got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static Map<String, String> stringMap(Map<String, Object> map, String field, String origin) {
+        Object value = map.get(field);
+        if (value == null) {
+            throw invalid(origin, "[" + field + "] is required");
+        }
+        if (value instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                throw invalid(origin, "[" + field + "] must not be empty");
+            }
+            Map<String, String> result = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (e.getValue() instanceof String s) {
+                    result.put((String) e.getKey(), s);
+                } else {
+                    throw invalid(
+                        origin,
+                        "[" + field + "." + e.getKey() + "] must be a string, got " + typeName(e.getValue()) + " [" + e.getValue() + "]"
+                    );
+                }
+            }
+            return result;
+        }
+        throw invalid(origin, "[" + field + "] must be an object, got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static List<String> stringList(Map<String, Object> map, String field, String origin) {
+        Object value = map.get(field);
+        if (value instanceof List<?> list) {
+            List<String> result = new ArrayList<>();
+            for (Object o : list) {
+                if (o instanceof String s) {
+                    result.add(s);
+                } else {
+                    throw invalid(origin, "[" + field + "] must hold strings, got " + typeName(o) + " [" + o + "]");
+                }
+            }
+            return result;
+        }
+        throw invalid(origin, "[" + field + "] must be an array of strings, got " + typeName(value) + " [" + value + "]");
+    }
+
+    /** A file name inside the model's directory: no path separators, no "." or "..", nothing hidden. */
+    private static void checkFileName(String name, String field, String origin) {
+        if (name.isEmpty()
+            || name.contains("/")
+            || name.contains("\\")
+            || name.startsWith(".")
+            || name.indexOf('\0') >= 0
+            || name.equals(FILE_NAME)) {
+            throw invalid(
+                origin,
+                "[" + field + "] must be a plain file name in the model's directory (no path, not hidden, not model.json), got [" + name + "]"
+            );
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    /** Role ({@code model}, {@code tokenizer} or {@code archive}) to file name. */
+    public Map<String, String> files() {
+        return files;
+    }
+
+    /** File name to lower-case hex SHA-256. */
+    public Map<String, String> sha256() {
+        return sha256;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    public boolean normalize() {
+        return normalize;
+    }
+
+    /** Maximum tokens per text, special tokens included; longer texts are truncated. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** For TorchScript models: the names of the positional inputs, in order. Empty for ONNX models. */
+    public List<String> inputs() {
+        return inputs;
+    }
+
+    public String queryPrefix() {
+        return queryPrefix;
+    }
+
+    public String passagePrefix() {
+        return passagePrefix;
+    }
+
+    public String prefix(Encoder.TextKind kind) {
+        return kind == Encoder.TextKind.QUERY ? queryPrefix : passagePrefix;
+    }
+
+    public String license() {
+        return license;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public boolean isArchive() {
+        return files.containsKey(ROLE_ARCHIVE);
+    }
+
+    /** The directory that holds the model's files, or {@code null} for a descriptor parsed without one. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The path of the file with the given role, or {@code null} if the descriptor has no such role. */
+    public Path file(String role) {
+        String name = files.get(role);
+        if (name == null) {
+            return null;
+        }
+        if (directory == null) {
+            throw new IllegalStateException("model [" + id + "] was parsed without a directory");
+        }
+        return directory.resolve(name);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (o instanceof ModelDescriptor == false) {
+            return false;
+        }
+        ModelDescriptor that = (ModelDescriptor) o;
+        return dimension == that.dimension
+            && normalize == that.normalize
+            && maxTokens == that.maxTokens
+            && id.equals(that.id)
+            && format == that.format
+            && files.equals(that.files)
+            && sha256.equals(that.sha256)
+            && pooling == that.pooling
+            && inputs.equals(that.inputs)
+            && queryPrefix.equals(that.queryPrefix)
+            && passagePrefix.equals(that.passagePrefix)
+            && license.equals(that.license)
+            && source.equals(that.source)
+            && Objects.equals(directory, that.directory);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, format, files, sha256, dimension, pooling, maxTokens, directory);
+    }
+
+    @Override
+    public String toString() {
+        return "model ["
+            + id
+            + "] ("
+            + format.jsonName()
+            + ", "
+            + dimension
+            + " dimensions, "
+            + pooling.jsonName()
+            + " pooling, "
+            + maxTokens
+            + " tokens"
+            + (directory == null ? "" : ", in " + directory)
+            + ")";
+    }
+}

@@ -1,0 +1,256 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.rest.RestStatus;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The models a node knows, and their encoders, loaded on first use.
+ *
+ * <p>Models come from two places: {@code <plugin home>/models/<id>/model.json} (bundled with the plugin) and
+ * {@code <config>/realm/models/<id>/model.json} (added by the operator). An operator model whose id is the id of a
+ * bundled model is an error: it is logged and ignored, because indices created with the bundled model rely on its
+ * vectors, and a silent replacement would make their queries meaningless. A descriptor that cannot be parsed is logged
+ * and remembered: asking for its model gives its error (500) rather than "unknown model" (404).
+ *
+ * <p>An encoder is loaded once, by the first caller (others wait for it), after its files are verified against the
+ * hashes of its descriptor. A failed load is reported as a {@link ModelException} and is not cached for good: calls in
+ * the next few seconds get the same failure at once (so that a bulk request does not re-hash a broken model for each
+ * batch), later calls try again. A broken model never affects the others.
+ */
+public final class ModelRegistry implements Closeable {
+
+    private static final Logger logger = LogManager.getLogger(ModelRegistry.class);
+
+    /** How long a failed load is reported without retrying. */
+    static final long DEFAULT_RETRY_AFTER_NANOS = 10_000_000_000L;
+
+    private final Map<String, Slot> models;
+    private final Map<String, ModelException> invalid;
+    private final int intraOpThreads;
+    private final int maxBatch;
+    private final long retryAfterNanos;
+    private volatile boolean closed;
+
+    /**
+     * Reads the descriptors (not the models) and configures the native libraries.
+     *
+     * @param pluginHome the plugin's directory ({@code native/}, {@code models/})
+     * @param configDir  the node's config directory; operator models are in {@code <configDir>/realm/models}
+     * @param cacheDir   a writable directory for DJL's caches, e.g. under the node's tmp directory
+     * @param settings   the node settings ({@link ModelSettings})
+     */
+    public ModelRegistry(Path pluginHome, Path configDir, Path cacheDir, Settings settings) {
+        this(pluginHome, configDir, cacheDir, settings, DEFAULT_RETRY_AFTER_NANOS);
+    }
+
+    ModelRegistry(Path pluginHome, Path configDir, Path cacheDir, Settings settings, long retryAfterNanos) {
+        this.intraOpThreads = ModelSettings.INTRA_OP_THREADS.get(settings);
+        this.maxBatch = ModelSettings.MAX_BATCH_SIZE.get(settings);
+        this.retryAfterNanos = retryAfterNanos;
+        NativeLibraries.configure(pluginHome, cacheDir, intraOpThreads);
+
+        Map<String, Slot> found = new TreeMap<>();
+        Map<String, ModelException> problems = new TreeMap<>();
+        collect(bundledModelsDir(pluginHome), "bundled", found, problems);
+        collect(operatorModelsDir(configDir), "operator", found, problems);
+        this.models = Collections.unmodifiableMap(found);
+        this.invalid = Collections.unmodifiableMap(problems);
+        logger.info("models available: {}", models.keySet());
+    }
+
+    public static Path bundledModelsDir(Path pluginHome) {
+        return pluginHome.resolve("models");
+    }
+
+    public static Path operatorModelsDir(Path configDir) {
+        return configDir.resolve("realm").resolve("models");
+    }
+
+    private void collect(Path dir, String kind, Map<String, Slot> found, Map<String, ModelException> problems) {
+        List<ModelFiles.Found> descriptors;
+        try {
+            descriptors = ModelFiles.scan(dir);
+        } catch (Exception e) {
+            logger.error("cannot list " + kind + " models in [" + dir + "]", e);
+            return;
+        }
+        for (ModelFiles.Found f : descriptors) {
+            String dirName = f.modelJson().getParent().getFileName().toString();
+            if (f.ok() == false) {
+                logger.error("ignoring {} model [{}]: {}", kind, dirName, f.error().getMessage());
+                if (found.containsKey(dirName) == false) {
+                    problems.putIfAbsent(dirName, f.error());
+                }
+                continue;
+            }
+            ModelDescriptor descriptor = f.descriptor();
+            Slot existing = found.get(descriptor.id());
+            if (existing != null) {
+                logger.error(
+                    "ignoring {} model [{}] in [{}]: a bundled model has the same id ([{}]); give the model another id",
+                    kind,
+                    descriptor.id(),
+                    descriptor.directory(),
+                    existing.descriptor.directory()
+                );
+                continue;
+            }
+            problems.remove(descriptor.id());
+            found.put(descriptor.id(), new Slot(descriptor));
+        }
+    }
+
+    /**
+     * The descriptor of a model.
+     *
+     * @throws ModelException 404 for an unknown id, 500 for a model whose model.json is invalid
+     */
+    public ModelDescriptor descriptor(String id) {
+        return slot(id).descriptor;
+    }
+
+    /** The descriptors of all models with a valid model.json, sorted by id (whether their files load is known on first use). */
+    public Collection<ModelDescriptor> descriptors() {
+        return models.values().stream().map(s -> s.descriptor).toList();
+    }
+
+    /** Models whose model.json could not be read, by directory name, with the reason. */
+    public Map<String, ModelException> invalidModels() {
+        return invalid;
+    }
+
+    /**
+     * The encoder of a model, loaded (once) if needed. Blocks while the model loads: call it on the inference pool.
+     *
+     * @throws ModelException 404 for an unknown id; 500 for a model that cannot be loaded (missing file, hash mismatch,
+     *                        corrupt file, native library failure), with a message naming the model and the file
+     */
+    public Encoder encoder(String id) {
+        return slot(id).encoder();
+    }
+
+    /** Whether the model's encoder is loaded. */
+    public boolean isLoaded(String id) {
+        Slot slot = models.get(id);
+        return slot != null && slot.encoder != null;
+    }
+
+    private Slot slot(String id) {
+        if (id == null || id.isEmpty()) {
+            throw ModelException.badRequest("a model id is required");
+        }
+        Slot slot = models.get(id);
+        if (slot == null) {
+            ModelException problem = invalid.get(id);
+            if (problem != null) {
+                throw ModelException.failed("model [" + id + "] is not usable: " + problem.getMessage(), null);
+            }
+            throw new ModelException(RestStatus.NOT_FOUND, "unknown model [" + id + "]; known models are " + models.keySet());
+        }
+        return slot;
+    }
+
+    /** Closes every loaded encoder (waiting for calls in flight); later calls fail. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Slot slot : models.values()) {
+            slot.close();
+        }
+    }
+
+    /** One model: its descriptor and, once loaded, its encoder. */
+    private final class Slot {
+        final ModelDescriptor descriptor;
+        volatile BaseEncoder encoder;
+        private ModelException lastFailure; // guarded by this
+        private long lastFailureNanos;      // guarded by this
+
+        Slot(ModelDescriptor descriptor) {
+            this.descriptor = descriptor;
+        }
+
+        Encoder encoder() {
+            BaseEncoder loaded = encoder;
+            if (loaded != null) {
+                return loaded;
+            }
+            synchronized (this) {
+                if (encoder != null) {
+                    return encoder;
+                }
+                checkOpen();
+                if (lastFailure != null && System.nanoTime() - lastFailureNanos < retryAfterNanos) {
+                    throw new ModelException(lastFailure.status(), lastFailure.getMessage(), lastFailure);
+                }
+                long start = System.nanoTime();
+                BaseEncoder created;
+                try {
+                    created = EncoderLoader.load(descriptor, intraOpThreads, maxBatch);
+                } catch (Throwable t) { // NOPMD: EncoderLoader converts, this is a last guard
+                    ModelException e = ModelException.wrap("model [" + descriptor.id() + "] failed to load", t);
+                    lastFailure = e;
+                    lastFailureNanos = System.nanoTime();
+                    logger.warn("model [" + descriptor.id() + "] failed to load", e);
+                    throw e;
+                }
+                if (closed) {
+                    created.close();
+                    checkOpen();
+                }
+                lastFailure = null;
+                encoder = created;
+                logger.info(
+                    "loaded model [{}] ({}, {} dimensions) from [{}] in {} ms",
+                    descriptor.id(),
+                    descriptor.format().jsonName(),
+                    descriptor.dimension(),
+                    descriptor.directory(),
+                    (System.nanoTime() - start) / 1_000_000
+                );
+                return created;
+            }
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw ModelException.failed("the model registry is closed", null);
+            }
+        }
+
+        synchronized void close() {
+            BaseEncoder e = encoder;
+            encoder = null;
+            if (e != null) {
+                try {
+                    e.close();
+                } catch (Throwable t) { // NOPMD
+                    logger.warn("failed to close model [" + descriptor.id() + "]", t);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Boolean> state = new LinkedHashMap<>();
+        for (Map.Entry<String, Slot> e : models.entrySet()) {
+            state.put(e.getKey(), e.getValue().encoder != null);
+        }
+        return "ModelRegistry" + state;
+    }
+}

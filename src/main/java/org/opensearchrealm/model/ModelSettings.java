@@ -1,0 +1,44 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+
+import java.util.List;
+
+/** Node settings of the model runtime; the plugin registers {@link #settings()}. */
+public final class ModelSettings {
+
+    /**
+     * Threads one inference call may use inside the engine (ONNX Runtime session option; process-wide for PyTorch).
+     * The default of 1 suits a node where the {@code realm_inference} pool runs several calls at once: one thread per
+     * call beats several threads per call that stall on each other's barriers.
+     */
+    public static final Setting<Integer> INTRA_OP_THREADS = Setting.intSetting(
+        "realm.model.intra_op_threads",
+        1,
+        1,
+        1024,
+        Property.NodeScope
+    );
+
+    /**
+     * Texts one forward pass holds at most: longer lists given to {@link Encoder#embed} are cut into sub-batches of
+     * this size (after sorting by length, so padding stays small).
+     */
+    public static final Setting<Integer> MAX_BATCH_SIZE = Setting.intSetting(
+        "realm.model.max_batch_size",
+        32,
+        1,
+        1024,
+        Property.NodeScope
+    );
+
+    private ModelSettings() {}
+
+    public static List<Setting<?>> settings() {
+        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE);
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.rest;
+
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.action.RestToXContentListener;
+import org.opensearch.transport.client.node.NodeClient;
+import org.opensearchrealm.action.CreateRealmIndexAction;
+import org.opensearchrealm.action.CreateRealmIndexRequest;
+import org.opensearchrealm.ingest.PassageProcessorFactory;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.opensearch.rest.RestRequest.Method.PUT;
+
+/**
+ * {@code PUT /_plugins/_realm/indices/{index}} with an optional body
+ * {@code {"source_field": "text", "model": "all-minilm-l6-v2", "passage_tokens": 200, "overlap_tokens": 32, "settings": {...}}}.
+ */
+public final class RestCreateRealmIndexAction extends BaseRestHandler {
+
+    @Override
+    public String getName() {
+        return "realm_create_index";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(PUT, "/_plugins/_realm/indices/{index}"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        String sourceField = CreateRealmIndexRequest.DEFAULT_SOURCE_FIELD;
+        String model = CreateRealmIndexRequest.DEFAULT_MODEL;
+        int passageTokens = PassageProcessorFactory.DEFAULT_PASSAGE_TOKENS;
+        int overlapTokens = PassageProcessorFactory.DEFAULT_OVERLAP_TOKENS;
+        Settings settings = Settings.EMPTY;
+        if (request.hasContent()) {
+            try (XContentParser parser = request.contentParser()) {
+                RestParsing.expectStartObject(parser);
+                String field = null;
+                for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+                    if (token == XContentParser.Token.FIELD_NAME) {
+                        field = parser.currentName();
+                        continue;
+                    }
+                    switch (field) {
+                        case "source_field" -> sourceField = RestParsing.string(parser, field);
+                        case "model" -> model = RestParsing.string(parser, field);
+                        case PassageProcessorFactory.PASSAGE_TOKENS -> passageTokens = RestParsing.integer(parser, field);
+                        case PassageProcessorFactory.OVERLAP_TOKENS -> overlapTokens = RestParsing.integer(parser, field);
+                        case "settings" -> {
+                            RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
+                            settings = Settings.fromXContent(parser);
+                        }
+                        default -> throw RestParsing.unknownField(
+                            parser,
+                            field,
+                            "source_field",
+                            "model",
+                            PassageProcessorFactory.PASSAGE_TOKENS,
+                            PassageProcessorFactory.OVERLAP_TOKENS,
+                            "settings"
+                        );
+                    }
+                }
+                RestParsing.expectEnd(parser);
+            }
+        }
+        CreateRealmIndexRequest create = new CreateRealmIndexRequest(
+            request.param("index"),
+            sourceField,
+            model,
+            passageTokens,
+            overlapTokens,
+            settings
+        );
+        return channel -> client.execute(CreateRealmIndexAction.INSTANCE, create, new RestToXContentListener<>(channel));
+    }
+}

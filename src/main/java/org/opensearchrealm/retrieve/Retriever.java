@@ -1,0 +1,112 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.retrieve;
+
+import org.apache.lucene.search.join.ScoreMode;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.index.query.InnerHitBuilder;
+import org.opensearch.index.query.NestedQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.WrapperQueryBuilder;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.SearchHits;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.fetch.subphase.FetchSourceContext;
+import org.opensearch.transport.client.Client;
+import org.opensearchrealm.index.RealmMapping;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maximum inner product search over passage vectors with the k-NN plugin. The search asks for the top k documents
+ * with all their matching passages (inner hits): a document's score is its best passage's, so the k best passages
+ * overall lie within the k best documents, and the top k passages are taken across documents.
+ */
+public final class Retriever {
+
+    private static final String[] PASSAGE_FIELDS = {
+        RealmMapping.PASSAGES + "." + RealmMapping.NUMBER,
+        RealmMapping.PASSAGES + "." + RealmMapping.TEXT,
+        RealmMapping.PASSAGES + "." + RealmMapping.START,
+        RealmMapping.PASSAGES + "." + RealmMapping.END };
+
+    private final Client client;
+
+    public Retriever(Client client) {
+        this.client = client;
+    }
+
+    public void retrieve(String[] indices, float[] vector, int k, QueryBuilder filter, ActionListener<List<RetrievedPassage>> listener) {
+        SearchRequest search;
+        try {
+            search = new SearchRequest(indices).source(source(vector, k, filter));
+        } catch (IOException e) {
+            listener.onFailure(e);
+            return;
+        }
+        client.search(search, ActionListener.wrap(response -> listener.onResponse(topPassages(response, k)), listener::onFailure));
+    }
+
+    static SearchSourceBuilder source(float[] vector, int k, QueryBuilder filter) throws IOException {
+        NestedQueryBuilder nested = new NestedQueryBuilder(RealmMapping.PASSAGES, new WrapperQueryBuilder(knnQuery(vector, k, filter)), ScoreMode.Max)
+            .innerHit(new InnerHitBuilder().setSize(k).setFetchSourceContext(new FetchSourceContext(true, PASSAGE_FIELDS, null)));
+        return new SearchSourceBuilder().query(nested).size(k).fetchSource(false).trackTotalHits(false);
+    }
+
+    /**
+     * The k-NN query as JSON, parsed on the shards by the k-NN plugin: this plugin needs no compile-time coupling to
+     * k-NN classes. {@code expand_nested_docs} scores every passage of a matching document, not only its best.
+     */
+    static String knnQuery(float[] vector, int k, QueryBuilder filter) throws IOException {
+        XContentBuilder b = JsonXContent.contentBuilder().startObject().startObject("knn").startObject(RealmMapping.vectorPath());
+        b.field("vector", vector).field("k", k).field("expand_nested_docs", true);
+        if (filter != null) {
+            b.field("filter");
+            filter.toXContent(b, ToXContent.EMPTY_PARAMS);
+        }
+        b.endObject().endObject().endObject();
+        return BytesReference.bytes(b).utf8ToString();
+    }
+
+    static List<RetrievedPassage> topPassages(SearchResponse response, int k) {
+        List<RetrievedPassage> passages = new ArrayList<>();
+        for (SearchHit hit : response.getHits()) {
+            SearchHits inner = hit.getInnerHits() == null ? null : hit.getInnerHits().get(RealmMapping.PASSAGES);
+            if (inner == null) {
+                continue;
+            }
+            for (SearchHit passage : inner) {
+                Map<String, Object> source = passage.getSourceAsMap();
+                passages.add(
+                    new RetrievedPassage(
+                        hit.getIndex(),
+                        hit.getId(),
+                        ((Number) source.get(RealmMapping.NUMBER)).intValue(),
+                        (String) source.get(RealmMapping.TEXT),
+                        ((Number) source.get(RealmMapping.START)).intValue(),
+                        ((Number) source.get(RealmMapping.END)).intValue(),
+                        innerProduct(passage.getScore())
+                    )
+                );
+            }
+        }
+        passages.sort(Comparator.comparingDouble(RetrievedPassage::score).reversed());
+        return passages.size() > k ? List.copyOf(passages.subList(0, k)) : passages;
+    }
+
+    /** Undoes the k-NN plugin's mapping of inner products to non-negative scores (1 + ip, or 1 / (1 - ip) below 0). */
+    static float innerProduct(float knnScore) {
+        return knnScore >= 1f ? knnScore - 1f : 1f - 1f / knnScore;
+    }
+}

@@ -1,0 +1,188 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm;
+
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.support.WriteRequest;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.painless.PainlessModulePlugin;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.test.OpenSearchIntegTestCase;
+import org.opensearchrealm.action.CreateRealmIndexAction;
+import org.opensearchrealm.action.CreateRealmIndexRequest;
+import org.opensearchrealm.action.CreateRealmIndexResponse;
+import org.opensearchrealm.action.RealmSearchAction;
+import org.opensearchrealm.action.RealmSearchRequest;
+import org.opensearchrealm.action.RealmSearchResponse;
+import org.opensearchrealm.retrieve.RetrievedPassage;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+/** The plugin end to end in an internal cluster with the k-NN plugin: create, ingest, ask, update, delete. */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1)
+public class RealmIntegTests extends OpenSearchIntegTestCase {
+
+    private static final String KNN_PLUGIN = "org.opensearch.knn.plugin.KNNPlugin";
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        try {
+            return List.of(RealmPlugin.class, PainlessModulePlugin.class, Class.forName(KNN_PLUGIN).asSubclass(Plugin.class));
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("the k-NN plugin must be on the test classpath (staged by the build)", e);
+        }
+    }
+
+    @Override
+    protected Settings nodeSettings(int nodeOrdinal) {
+        return Settings.builder()
+            .put(super.nodeSettings(nodeOrdinal))
+            .put(RealmPlugin.HOME.getKey(), System.getProperty("realm.test.plugin_home"))
+            .build();
+    }
+
+    /** An operator model whose files pass their hash check but cannot be run: every embedding with it fails. */
+    @Override
+    protected Path nodeConfigPath(int nodeOrdinal) {
+        try {
+            Path config = createTempDir();
+            Path model = Files.createDirectories(config.resolve("realm/models/broken"));
+            byte[] weights = "not an onnx file".getBytes(StandardCharsets.UTF_8);
+            Files.write(model.resolve("model.onnx"), weights);
+            Path tokenizer = Path.of(System.getProperty("realm.test.plugin_home"), "models/all-minilm-l6-v2/tokenizer.json");
+            Files.copy(tokenizer, model.resolve("tokenizer.json"));
+            Files.writeString(
+                model.resolve("model.json"),
+                "{\"id\":\"broken\",\"format\":\"onnx\",\"files\":{\"model\":\"model.onnx\",\"tokenizer\":\"tokenizer.json\"},"
+                    + "\"sha256\":{\"model.onnx\":\""
+                    + sha256(weights)
+                    + "\",\"tokenizer.json\":\""
+                    + sha256(Files.readAllBytes(tokenizer))
+                    + "\"},\"dimension\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":256,"
+                    + "\"license\":\"none\",\"source\":\"test\"}"
+            );
+            return config;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private CreateRealmIndexResponse createRealmIndex(String index, String model, int passageTokens) {
+        return client().execute(
+            CreateRealmIndexAction.INSTANCE,
+            new CreateRealmIndexRequest(index, "text", model, passageTokens, 8, Settings.builder().put("index.number_of_replicas", 0).build())
+        ).actionGet();
+    }
+
+    private RealmSearchResponse ask(String index, String query, int k) {
+        return client().execute(RealmSearchAction.INSTANCE, new RealmSearchRequest(new String[] { index }, query, k, null)).actionGet();
+    }
+
+    private BulkResponse index(String index, Map<String, String> docs) {
+        BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        docs.forEach((id, text) -> bulk.add(client().prepareIndex(index).setId(id).setSource(Map.of("title", id, "text", text))));
+        return bulk.get();
+    }
+
+    public void testIngestAskUpdateDelete() {
+        CreateRealmIndexResponse created = createRealmIndex("kb", "all-minilm-l6-v2", 24);
+        assertEquals("realm-kb", CreateRealmIndexRequest.pipelineId("kb"));
+        assertEquals("kb", created.index());
+
+        String volcano = "Mount Etna is an active stratovolcano on the east coast of Sicily, Italy. "
+            + "It is one of the tallest active volcanoes in Europe and erupts frequently. "
+            + "Bread is baked from a dough of flour and water, usually leavened with yeast, and baked in an oven.";
+        BulkResponse bulk = index(
+            "kb",
+            Map.of("etna", volcano, "moon", "The Moon orbits the Earth about once every 27 days and causes the ocean tides.", "empty", "")
+        );
+        assertFalse(bulk.buildFailureMessage(), bulk.hasFailures());
+
+        RealmSearchResponse answer = ask("kb", "Which volcano is in Sicily?", 3);
+        List<RetrievedPassage> passages = answer.passages();
+        assertFalse(passages.isEmpty());
+        RetrievedPassage top = passages.get(0);
+        assertEquals("etna", top.id());
+        assertEquals(volcano.substring(top.start(), top.end()), top.text());
+        assertTrue(top.text(), top.text().contains("Sicily"));
+        assertTrue("scores must be in descending order", passages.get(0).score() >= passages.get(passages.size() - 1).score());
+        assertTrue("several passages of one document may be returned", passages.stream().filter(p -> p.id().equals("etna")).count() > 1);
+
+        RetrievedPassage bread = ask("kb", "How is bread made?", 1).passages().get(0);
+        assertEquals("etna", bread.id());
+        assertTrue(bread.text(), bread.text().contains("flour"));
+        assertTrue("the bread passage is not the first one", bread.number() > 0);
+
+        // an update replaces all of a document's passages
+        index("kb", Map.of("etna", "Paris is the capital and largest city of France."));
+        List<RetrievedPassage> afterUpdate = ask("kb", "Which volcano is in Sicily?", 10).passages();
+        assertTrue(afterUpdate.toString(), afterUpdate.stream().noneMatch(p -> p.text().contains("Sicily")));
+        assertEquals(1, afterUpdate.stream().filter(p -> p.id().equals("etna")).count());
+        assertEquals("etna", ask("kb", "What is the capital of France?", 1).passages().get(0).id());
+
+        // a delete removes them
+        client().prepareDelete("kb", "etna").setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
+        assertTrue(ask("kb", "What is the capital of France?", 10).passages().stream().noneMatch(p -> p.id().equals("etna")));
+
+        // a filter restricts the documents whose passages are retrieved
+        RealmSearchResponse filtered = client().execute(
+            RealmSearchAction.INSTANCE,
+            new RealmSearchRequest(new String[] { "kb" }, "volcano", 5, QueryBuilders.termQuery("title", "moon"))
+        ).actionGet();
+        assertFalse(filtered.passages().isEmpty());
+        assertTrue(filtered.passages().stream().allMatch(p -> p.id().equals("moon")));
+    }
+
+    public void testFailedEmbeddingRejectsTheDocument() {
+        createRealmIndex("broken-kb", "broken", 24);
+        BulkResponse bulk = index("broken-kb", Map.of("a", "Some text that cannot be embedded.", "b", "Nor can this."));
+        assertTrue(bulk.hasFailures());
+        for (BulkItemResponse item : bulk.getItems()) {
+            assertTrue(item.isFailed());
+            assertNotNull(item.getFailureMessage());
+        }
+        assertEquals(0, client().prepareSearch("broken-kb").setSize(0).get().getHits().getTotalHits().value());
+    }
+
+    public void testErrors() {
+        expectThrows(IndexNotFoundException.class, () -> ask("missing", "q", 3));
+
+        assertAcked(client().admin().indices().prepareCreate("plain").get());
+        IllegalArgumentException notRealm = expectThrows(IllegalArgumentException.class, () -> ask("plain", "q", 3));
+        assertTrue(notRealm.getMessage(), notRealm.getMessage().contains("not a REALM index"));
+
+        createRealmIndex("errors-kb", "all-minilm-l6-v2", 24);
+        IllegalArgumentException bigK = expectThrows(IllegalArgumentException.class, () -> ask("errors-kb", "q", 101));
+        assertTrue(bigK.getMessage(), bigK.getMessage().contains("[k] must be at most [100]"));
+        IllegalArgumentException longQuery = expectThrows(IllegalArgumentException.class, () -> ask("errors-kb", "q".repeat(1001), 3));
+        assertTrue(longQuery.getMessage(), longQuery.getMessage().contains("longer than the limit"));
+        expectThrows(org.opensearch.action.ActionRequestValidationException.class, () -> ask("errors-kb", " ", 3));
+
+        Exception exists = expectThrows(Exception.class, () -> createRealmIndex("errors-kb", "all-minilm-l6-v2", 24));
+        assertEquals(RestStatus.BAD_REQUEST, org.opensearch.ExceptionsHelper.status(exists));
+        Exception unknownModel = expectThrows(Exception.class, () -> createRealmIndex("other", "no-such-model", 24));
+        assertEquals(RestStatus.NOT_FOUND, org.opensearch.ExceptionsHelper.status(unknownModel));
+        Exception tooLong = expectThrows(Exception.class, () -> createRealmIndex("other", "all-minilm-l6-v2", 1000));
+        assertEquals(RestStatus.BAD_REQUEST, org.opensearch.ExceptionsHelper.status(tooLong));
+        assertFalse("a failed creation leaves no index behind", indexExists("other"));
+    }
+}

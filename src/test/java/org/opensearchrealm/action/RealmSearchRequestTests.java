@@ -1,0 +1,53 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.SearchModule;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.retrieve.RetrievedPassage;
+
+import java.util.List;
+
+public class RealmSearchRequestTests extends OpenSearchTestCase {
+
+    private final NamedWriteableRegistry registry = new NamedWriteableRegistry(new SearchModule(Settings.EMPTY, List.of()).getNamedWriteables());
+
+    public void testRoundTrip() throws Exception {
+        RealmSearchRequest request = new RealmSearchRequest(new String[] { "a", "b*" }, "who?", 9, QueryBuilders.termQuery("t", "v"));
+        BytesStreamOutput out = new BytesStreamOutput();
+        request.writeTo(out);
+        StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry);
+        RealmSearchRequest copy = new RealmSearchRequest(in);
+        assertArrayEquals(request.indices(), copy.indices());
+        assertEquals("who?", copy.query());
+        assertEquals(9, copy.k());
+        assertEquals(request.filter(), copy.filter());
+        assertNull(copy.validate());
+    }
+
+    public void testValidation() {
+        assertNotNull(new RealmSearchRequest(new String[] { "a" }, " ", 5, null).validate());
+        assertNotNull(new RealmSearchRequest(new String[] { "a" }, null, 5, null).validate());
+        assertNotNull(new RealmSearchRequest(new String[] { "a" }, "q", 0, null).validate());
+        assertNull(new RealmSearchRequest(new String[] { "a" }, "q", 1, null).validate());
+    }
+
+    public void testResponseRoundTrip() throws Exception {
+        RealmSearchResponse response = new RealmSearchResponse(12, 3.5, 7.25, List.of(new RetrievedPassage("i", "d", 2, "text", 10, 14, 0.5f)));
+        BytesStreamOutput out = new BytesStreamOutput();
+        response.writeTo(out);
+        RealmSearchResponse copy = new RealmSearchResponse(out.bytes().streamInput());
+        assertEquals(response.passages(), copy.passages());
+        assertEquals(12, copy.tookMillis());
+        String json = org.opensearch.core.common.Strings.toString(org.opensearch.core.xcontent.MediaTypeRegistry.JSON, copy);
+        assertTrue(json, json.contains("\"timing\":{\"encode\":3.5,\"search\":7.25}"));
+        assertTrue(json, json.contains("\"_id\":\"d\",\"passage\":2"));
+    }
+}

@@ -1,0 +1,148 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.model.Encoder.TextKind;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
+
+/** The default models bundled with the plugin, loaded from the staged plugin home. */
+@LuceneTestCase.SuppressFileSystems("*")
+public class DefaultModelsTests extends OpenSearchTestCase {
+
+    private static final String[] WORDS = {
+        "river", "mountain", "apple", "house", "green", "small", "water", "light", "music", "paper",
+        "table", "window", "garden", "summer", "winter", "morning", "evening", "market", "street", "doctor" };
+
+    private ModelRegistry registry;
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        registry = ModelTestSupport.registry(createTempDir());
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        registry.close();
+        super.tearDown();
+    }
+
+    /** {@code count} single-token words. */
+    private static List<String> words(int count, int seed) {
+        List<String> words = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            words.add(WORDS[(i * 7 + seed) % WORDS.length]);
+        }
+        return words;
+    }
+
+    public void testMiniLm() {
+        Encoder encoder = registry.encoder("all-minilm-l6-v2");
+        assertEquals(384, encoder.dimension());
+        float[][] v = encoder.embed(
+            List.of("A man is playing a guitar.", "Someone plays the guitar.", "The stock market fell sharply today."),
+            TextKind.PASSAGE
+        );
+        for (float[] x : v) {
+            assertEquals(384, x.length);
+            assertEquals(1.0, ModelTestSupport.norm(x), 1e-5);
+        }
+        double paraphrase = ModelTestSupport.dot(v[0], v[1]);
+        double unrelated = ModelTestSupport.dot(v[0], v[2]);
+        assertThat(paraphrase, greaterThan(0.6));
+        assertThat(unrelated, lessThan(0.3));
+    }
+
+    public void testMiniLmBatchEqualsOneByOne() {
+        Encoder encoder = registry.encoder("all-minilm-l6-v2");
+        List<String> texts = List.of(
+            "short",
+            String.join(" ", words(60, 3)),
+            "Where is the nearest train station?",
+            String.join(" ", words(200, 1)),
+            "Le café est très bon, merci! 中文 😀",
+            ""
+        );
+        float[][] batch = encoder.embed(texts, TextKind.PASSAGE);
+        for (int i = 0; i < texts.size(); i++) {
+            float[] single = encoder.embed(List.of(texts.get(i)), TextKind.PASSAGE)[0];
+            assertThat("text " + i, ModelTestSupport.maxAbsDiff(single, batch[i]), lessThan(1e-5));
+        }
+    }
+
+    /** The langchain4j tokenizer.json truncates at 128 tokens; the descriptor's 256 applies instead. */
+    public void testMiniLmTruncatesAt256() {
+        Encoder encoder = registry.encoder("all-minilm-l6-v2");
+        List<String> words = words(300, 0);
+        float[] base = encoder.embed(List.of(String.join(" ", words)), TextKind.PASSAGE)[0];
+
+        List<String> middle = new ArrayList<>(words);
+        for (int i = 130; i < 250; i++) {
+            middle.set(i, "zebra");
+        }
+        float[] changedMiddle = encoder.embed(List.of(String.join(" ", middle)), TextKind.PASSAGE)[0];
+        assertThat("words 130-250 must be seen", ModelTestSupport.maxAbsDiff(base, changedMiddle), greaterThan(1e-3));
+
+        List<String> tail = new ArrayList<>(words);
+        for (int i = 260; i < 300; i++) {
+            tail.set(i, "zebra");
+        }
+        float[] changedTail = encoder.embed(List.of(String.join(" ", tail)), TextKind.PASSAGE)[0];
+        assertThat("words after 254 are cut", ModelTestSupport.maxAbsDiff(base, changedTail), lessThan(1e-6));
+
+        // the word pieces are not truncated
+        assertEquals(300, encoder.wordPieces(String.join(" ", words)).size());
+    }
+
+    public void testMiniLmWordPieces() {
+        Encoder encoder = registry.encoder("all-minilm-l6-v2");
+        String text = "Héllo wörld 😀 中文 unbelievably";
+        WordPieces pieces = encoder.wordPieces(text);
+        List<String> covered = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            covered.add(text.substring(pieces.starts()[i], pieces.ends()[i]) + "/" + pieces.wordIds()[i]);
+        }
+        assertEquals(List.of("Héllo/0", "wörld/1", "😀/2", "中/3", "文/4", "un/5", "bel/5", "ie/5", "va/5", "bly/5"), covered);
+    }
+
+    public void testBge() {
+        Encoder encoder = registry.encoder("bge-small-en-v15");
+        assertEquals(384, encoder.dimension());
+        String question = "How do plants make food?";
+        float[] query = encoder.embed(List.of(question), TextKind.QUERY)[0];
+        float[] sameAsPassage = encoder.embed(List.of(question), TextKind.PASSAGE)[0];
+        assertEquals(1.0, ModelTestSupport.norm(query), 1e-5);
+        // the query prefix is applied to queries only
+        assertThat(ModelTestSupport.maxAbsDiff(query, sameAsPassage), greaterThan(1e-3));
+        float[][] passages = encoder.embed(
+            List.of("Plants use photosynthesis to turn sunlight, water and carbon dioxide into sugar.", "The train leaves at noon from platform four."),
+            TextKind.PASSAGE
+        );
+        assertThat(ModelTestSupport.dot(query, passages[0]), greaterThan(ModelTestSupport.dot(query, passages[1]) + 0.1));
+    }
+
+    /** Not a benchmark: a rough figure for the report, logged. 200-word passages, batches of 16, 1 intra-op thread. */
+    public void testMiniLmSpeed() {
+        Encoder encoder = registry.encoder("all-minilm-l6-v2");
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            batch.add(String.join(" ", words(200, i)));
+        }
+        encoder.embed(batch, TextKind.PASSAGE); // warm up
+        int rounds = 3;
+        long start = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            assertEquals(16, encoder.embed(batch, TextKind.PASSAGE).length);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        logger.info("MiniLM: {} passages of 200 words in {} s: {} passages/s", rounds * 16, seconds, rounds * 16 / seconds);
+    }
+}

@@ -1,0 +1,274 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.opensearch.core.rest.RestStatus;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+
+// real paths: fixtures are copied from the class path and native code opens model files by name
+@LuceneTestCase.SuppressFileSystems("*")
+public class ModelDescriptorTests extends OpenSearchTestCase {
+
+    private static final String HASH_A = "a".repeat(64);
+    private static final String HASH_B = "B".repeat(64);
+
+    static String good() {
+        return """
+            {
+              "id": "my-model",
+              "format": "onnx",
+              "files": { "model": "model.onnx", "tokenizer": "tokenizer.json" },
+              "sha256": {
+                "model.onnx": "%s",
+                "tokenizer.json": "%s"
+              },
+              "dimension": 384,
+              "pooling": "cls",
+              "normalize": false,
+              "max_tokens": 512,
+              "query_prefix": "query: ",
+              "passage_prefix": "passage: ",
+              "license": "MIT",
+              "source": "somewhere"
+            }
+            """.formatted(HASH_A, HASH_B);
+    }
+
+    private static ModelDescriptor parse(String json) {
+        return ModelDescriptor.parse(json.getBytes(StandardCharsets.UTF_8), "test.json", Path.of("/models/my-model"));
+    }
+
+    private void assertInvalid(String json, String... expected) {
+        ModelException e = expectThrows(ModelException.class, () -> parse(json));
+        assertEquals(RestStatus.BAD_REQUEST, e.status());
+        assertThat(e.getMessage(), containsString("invalid model descriptor [test.json]"));
+        for (String s : expected) {
+            assertThat(e.getMessage(), containsString(s));
+        }
+    }
+
+    /** The good descriptor with one field replaced ({@code value == null}: removed). */
+    private static String with(String field, String value) {
+        String json = good();
+        String pattern = "(?m)^\\s*\"" + field + "\": (\\{[^}]*\\}|\"[^\"]*\"|[^,\\n]*),?\\n";
+        String replaced = json.replaceFirst(pattern, value == null ? "" : "  \"" + field + "\": " + value + ",\n");
+        assertNotEquals("field [" + field + "] not found", json, replaced);
+        return replaced.replaceAll(",\\s*\\n\\s*}\\s*$", "\n}\n");
+    }
+
+    public void testGood() {
+        ModelDescriptor d = parse(good());
+        assertEquals("my-model", d.id());
+        assertEquals(ModelDescriptor.Format.ONNX, d.format());
+        assertEquals(Map.of("model", "model.onnx", "tokenizer", "tokenizer.json"), d.files());
+        assertEquals(Map.of("model.onnx", HASH_A, "tokenizer.json", HASH_B.toLowerCase(java.util.Locale.ROOT)), d.sha256());
+        assertEquals(384, d.dimension());
+        assertEquals(ModelDescriptor.Pooling.CLS, d.pooling());
+        assertFalse(d.normalize());
+        assertEquals(512, d.maxTokens());
+        assertEquals("query: ", d.queryPrefix());
+        assertEquals("passage: ", d.passagePrefix());
+        assertEquals("query: ", d.prefix(Encoder.TextKind.QUERY));
+        assertEquals("passage: ", d.prefix(Encoder.TextKind.PASSAGE));
+        assertEquals("MIT", d.license());
+        assertEquals("somewhere", d.source());
+        assertEquals(List.of(), d.inputs());
+        assertFalse(d.isArchive());
+        assertEquals(Path.of("/models/my-model/model.onnx"), d.file("model"));
+        assertNull(d.file("archive"));
+        expectThrows(UnsupportedOperationException.class, () -> d.files().put("x", "y"));
+    }
+
+    public void testDefaults() {
+        String json = with("normalize", null);
+        json = json.replaceFirst("(?m)^\\s*\"query_prefix\".*\\n", "").replaceFirst("(?m)^\\s*\"passage_prefix\".*\\n", "");
+        json = json.replaceFirst("(?m)^\\s*\"license\".*\\n", "").replaceFirst("(?m)^\\s*\"source\".*\\n", "");
+        json = json.replaceAll(",\\s*\\n\\s*}\\s*$", "\n}\n");
+        ModelDescriptor d = parse(json);
+        assertTrue(d.normalize());
+        assertEquals("", d.queryPrefix());
+        assertEquals("", d.passagePrefix());
+        assertEquals("", d.license());
+        assertEquals("", d.source());
+    }
+
+    public void testTorchScriptInputs() {
+        String ts = with("format", "\"torchscript\"");
+        assertEquals(List.of("input_ids", "attention_mask"), parse(ts).inputs());
+        String three = ts.replaceFirst("\"dimension\"", "\"inputs\": [\"input_ids\", \"attention_mask\", \"token_type_ids\"],\n  \"dimension\"");
+        assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), parse(three).inputs());
+        assertInvalid(ts.replaceFirst("\"dimension\"", "\"inputs\": [\"attention_mask\"],\n  \"dimension\""), "[inputs] must start with [input_ids]");
+        assertInvalid(ts.replaceFirst("\"dimension\"", "\"inputs\": [\"input_ids\", \"pixels\"],\n  \"dimension\""), "unknown input [pixels]");
+        assertInvalid(ts.replaceFirst("\"dimension\"", "\"inputs\": [\"input_ids\", \"input_ids\"],\n  \"dimension\""), "lists an input twice");
+        assertInvalid(ts.replaceFirst("\"dimension\"", "\"inputs\": \"input_ids\",\n  \"dimension\""), "[inputs] must be an array of strings");
+        assertInvalid(good().replaceFirst("\"dimension\"", "\"inputs\": [\"input_ids\"],\n  \"dimension\""), "[inputs] applies only to torchscript");
+    }
+
+    public void testArchive() {
+        String json = with("files", "{ \"archive\": \"model.zip\" }").replaceFirst(
+            "(?s)\"sha256\": \\{[^}]*\\}",
+            "\"sha256\": { \"model.zip\": \"" + HASH_A + "\" }"
+        );
+        ModelDescriptor d = parse(json);
+        assertTrue(d.isArchive());
+        assertEquals(Map.of("model.zip", HASH_A), d.sha256());
+    }
+
+    public void testBadJson() {
+        assertInvalid("{ \"id\": ", "not valid JSON");
+        assertInvalid("[1, 2]", "must hold one JSON object");
+        assertInvalid(good() + "{}", "unexpected content after the JSON object");
+        assertInvalid(good().replaceFirst("\"id\": \"my-model\",", "\"id\": \"my-model\", \"id\": \"other\","), "not valid JSON", "Duplicate field 'id'");
+    }
+
+    public void testUnknownField() {
+        assertInvalid(good().replaceFirst("\"id\"", "\"normalise\": true,\n  \"id\""), "unknown field(s) [normalise]");
+    }
+
+    public void testId() {
+        assertInvalid(with("id", null), "[id] is required");
+        assertInvalid(with("id", "\"\""), "[id] must not be empty");
+        assertInvalid(with("id", "42"), "[id] must be a string, got a number [42]");
+        assertInvalid(with("id", "\"../escape\""), "[id] must be 1 to 128 letters");
+        assertInvalid(with("id", "\"a b\""), "[id] must be 1 to 128 letters");
+    }
+
+    public void testFormat() {
+        assertInvalid(with("format", null), "[format] is required, one of [onnx, torchscript]");
+        assertInvalid(with("format", "\"tensorflow\""), "[format] must be one of [onnx, torchscript], got a string [tensorflow]");
+        assertInvalid(with("format", "\"ONNX\""), "[format] must be one of");
+    }
+
+    public void testFiles() {
+        assertInvalid(with("files", null), "[files] is required");
+        assertInvalid(with("files", "\"model.onnx\""), "[files] must be an object");
+        assertInvalid(with("files", "{}"), "[files] must not be empty");
+        assertInvalid(with("files", "{ \"model\": \"model.onnx\" }"), "[files] must name either [model] and [tokenizer], or only [archive]");
+        assertInvalid(
+            with("files", "{ \"model\": \"model.onnx\", \"tokenizer\": \"tokenizer.json\", \"archive\": \"m.zip\" }"),
+            "[files] must name either"
+        );
+        assertInvalid(with("files", "{ \"model\": \"model.onnx\", \"vocab\": \"vocab.txt\" }"), "[files] has an unknown role [vocab]");
+        assertInvalid(with("files", "{ \"model\": \"../model.onnx\", \"tokenizer\": \"tokenizer.json\" }"), "[files.model] must be a plain file name");
+        assertInvalid(with("files", "{ \"model\": \"/etc/passwd\", \"tokenizer\": \"tokenizer.json\" }"), "[files.model] must be a plain file name");
+        assertInvalid(with("files", "{ \"model\": \".hidden\", \"tokenizer\": \"tokenizer.json\" }"), "[files.model] must be a plain file name");
+        assertInvalid(with("files", "{ \"model\": \"model.onnx\", \"tokenizer\": 7 }"), "[files.tokenizer] must be a string, got a number [7]");
+        assertInvalid(with("files", "{ \"model\": \"x.onnx\", \"tokenizer\": \"x.onnx\" }"), "names the same file for two roles");
+    }
+
+    public void testSha256() {
+        assertInvalid(with("sha256", null), "[sha256] is required");
+        assertInvalid(with("sha256", "{ \"model.onnx\": \"" + HASH_A + "\" }"), "[sha256] has no hash for file [tokenizer.json]");
+        assertInvalid(
+            with("sha256", "{ \"model.onnx\": \"" + HASH_A + "\", \"tokenizer.json\": \"abc\" }"),
+            "[sha256] of [tokenizer.json] must be 64 hexadecimal digits, got [abc]"
+        );
+        assertInvalid(
+            with("sha256", "{ \"model.onnx\": \"" + "g".repeat(64) + "\", \"tokenizer.json\": \"" + HASH_A + "\" }"),
+            "[sha256] of [model.onnx] must be 64 hexadecimal digits"
+        );
+        assertInvalid(
+            with("sha256", "{ \"model.onnx\": \"" + HASH_A + "\", \"tokenizer.json\": \"" + HASH_A + "\", \"extra.bin\": \"" + HASH_A + "\" }"),
+            "[sha256] lists file(s) [extra.bin] that [files] does not name"
+        );
+    }
+
+    public void testDimension() {
+        assertInvalid(with("dimension", null), "[dimension] is required");
+        assertInvalid(with("dimension", "0"), "[dimension] must be between 1 and 16384, got [0]");
+        assertInvalid(with("dimension", "100000"), "[dimension] must be between 1 and 16384, got [100000]");
+        assertInvalid(with("dimension", "384.5"), "[dimension] must be an integer, got a number [384.5]");
+        assertInvalid(with("dimension", "\"384\""), "[dimension] must be an integer, got a string [384]");
+        assertInvalid(with("dimension", "99999999999"), "[dimension] must be between 1 and 16384, got [99999999999]");
+    }
+
+    public void testPooling() {
+        assertInvalid(with("pooling", null), "[pooling] is required, one of [mean, cls, none]");
+        assertInvalid(with("pooling", "\"max\""), "[pooling] must be one of [mean, cls, none], got a string [max]");
+        assertEquals(ModelDescriptor.Pooling.MEAN, parse(with("pooling", "\"mean\"")).pooling());
+        assertEquals(ModelDescriptor.Pooling.NONE, parse(with("pooling", "\"none\"")).pooling());
+    }
+
+    public void testNormalize() {
+        assertInvalid(with("normalize", "\"yes\""), "[normalize] must be true or false, got a string [yes]");
+        assertInvalid(with("normalize", "1"), "[normalize] must be true or false, got a number [1]");
+    }
+
+    public void testMaxTokens() {
+        assertInvalid(with("max_tokens", null), "[max_tokens] is required");
+        assertInvalid(with("max_tokens", "1"), "[max_tokens] must be between 2 and 8192, got [1]");
+        assertInvalid(with("max_tokens", "-5"), "[max_tokens] must be between 2 and 8192, got [-5]");
+        assertInvalid(with("max_tokens", "true"), "[max_tokens] must be an integer, got a boolean [true]");
+    }
+
+    public void testStrings() {
+        assertInvalid(with("query_prefix", "3"), "[query_prefix] must be a string, got a number [3]");
+        assertInvalid(with("passage_prefix", "[\"a\"]"), "[passage_prefix] must be a string, got an array");
+        assertInvalid(with("license", "{}"), "[license] must be a string, got an object");
+        assertInvalid(with("source", "false"), "[source] must be a string, got a boolean [false]");
+    }
+
+    public void testLoadChecksDirectoryName() throws Exception {
+        Path dir = createTempDir().resolve("other-name");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("model.json"), good());
+        ModelException e = expectThrows(ModelException.class, () -> ModelDescriptor.load(dir.resolve("model.json")));
+        assertEquals(RestStatus.BAD_REQUEST, e.status());
+        assertThat(e.getMessage(), containsString("[id] is [my-model] but the model's directory is named [other-name]"));
+
+        Path good = createTempDir().resolve("my-model");
+        Files.createDirectories(good);
+        Files.writeString(good.resolve("model.json"), good());
+        ModelDescriptor d = ModelDescriptor.load(good.resolve("model.json"));
+        assertEquals(good.toAbsolutePath().normalize(), d.directory());
+        assertEquals(good.toAbsolutePath().normalize().resolve("model.onnx"), d.file("model"));
+
+        ModelException missing = expectThrows(ModelException.class, () -> ModelDescriptor.load(good.resolve("nope.json")));
+        assertThat(missing.getMessage(), containsString("does not exist"));
+    }
+
+    /** The shipped default descriptors parse and say what the issue asks for. */
+    public void testDefaultDescriptors() throws Exception {
+        Path repo = Path.of(System.getProperty("user.dir"));
+        ModelDescriptor minilm = ModelDescriptor.load(repo.resolve("models/all-minilm-l6-v2/model.json"));
+        assertEquals(ModelDescriptor.Pooling.MEAN, minilm.pooling());
+        assertEquals(256, minilm.maxTokens());
+        assertEquals(384, minilm.dimension());
+        assertTrue(minilm.normalize());
+        assertEquals("Apache-2.0", minilm.license());
+        ModelDescriptor bge = ModelDescriptor.load(repo.resolve("models/bge-small-en-v15/model.json"));
+        assertEquals(ModelDescriptor.Pooling.CLS, bge.pooling());
+        assertEquals(512, bge.maxTokens());
+        assertEquals(384, bge.dimension());
+        assertEquals("Represent this sentence for searching relevant passages: ", bge.queryPrefix());
+        assertEquals("", bge.passagePrefix());
+        assertEquals("MIT", bge.license());
+        // one "file": "hash" pair per line
+        for (String id : List.of("all-minilm-l6-v2", "bge-small-en-v15")) {
+            List<String> lines = Files.readAllLines(repo.resolve("models/" + id + "/model.json"));
+            long hashLines = lines.stream().filter(l -> l.matches("\\s*\"[^\"]+\": \"[0-9a-f]{64}\",?")).count();
+            assertEquals(2, hashLines);
+        }
+    }
+
+    public void testModelException() {
+        ModelException e = new ModelException(RestStatus.NOT_FOUND, "text with {} braces");
+        assertEquals("text with {} braces", e.getMessage());
+        assertEquals(RestStatus.NOT_FOUND, e.status());
+        assertEquals(RestStatus.NOT_FOUND, ModelException.unknownModel("x").status());
+        ModelException wrapped = ModelException.wrap("loading failed", new UnsatisfiedLinkError("no libfoo"));
+        assertEquals(RestStatus.INTERNAL_SERVER_ERROR, wrapped.status());
+        assertEquals("loading failed: UnsatisfiedLinkError: no libfoo", wrapped.getMessage());
+        assertSame(e, ModelException.wrap("ignored", e));
+    }
+}

@@ -1,0 +1,97 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import org.opensearch.common.settings.Settings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Paths and helpers shared by the model tests. */
+final class ModelTestSupport {
+
+    private ModelTestSupport() {}
+
+    /** The staged plugin home (natives and default models), set by Surefire. */
+    static Path pluginHome() {
+        String home = System.getProperty("realm.test.plugin_home");
+        if (home == null || Files.isDirectory(Path.of(home, "native")) == false) {
+            throw new AssertionError("system property realm.test.plugin_home must point at the staged plugin (got [" + home + "])");
+        }
+        return Path.of(home);
+    }
+
+    static Path cacheDir() {
+        String dir = System.getProperty("DJL_CACHE_DIR");
+        return dir != null ? Path.of(dir) : pluginHome().resolveSibling("djl-cache");
+    }
+
+    /** src/test/resources/models as copied to the test class path. */
+    static Path fixtures() {
+        URL url = ModelTestSupport.class.getResource("/models/tiny-onnx/model.json");
+        if (url == null) {
+            throw new AssertionError("test fixtures not found on the class path");
+        }
+        try {
+            return Path.of(url.toURI()).getParent().getParent();
+        } catch (URISyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Copies fixture models into {@code <configDir>/realm/models/<id>}; returns the config dir. */
+    static Path installFixtures(Path configDir, String... ids) {
+        try {
+            for (String id : ids) {
+                Path target = ModelRegistry.operatorModelsDir(configDir).resolve(id);
+                Files.createDirectories(target);
+                try (Stream<Path> files = Files.list(fixtures().resolve(id))) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.copy(f, target.resolve(f.getFileName()));
+                    }
+                }
+            }
+            return configDir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A registry over the staged plugin home and the given config dir that retries failed loads at once. */
+    static ModelRegistry registry(Path configDir) {
+        return registry(configDir, Settings.EMPTY);
+    }
+
+    static ModelRegistry registry(Path configDir, Settings settings) {
+        return new ModelRegistry(pluginHome(), configDir, cacheDir(), settings, 0);
+    }
+
+    static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    static double norm(float[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+}

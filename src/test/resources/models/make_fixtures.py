@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Builds the tiny encoder fixtures used by the model runtime's unit tests.
+
+Run from the repository root with Debian's PyTorch (``apt-get install python3-torch``, torch 1.13; plain
+``python3`` from pyenv has no torch):
+
+    /usr/bin/python3 src/test/resources/models/make_fixtures.py
+
+It writes, under src/test/resources/models/:
+
+  tiny-onnx/    tiny.onnx (inputs input_ids + attention_mask only), tokenizer.json, model.json  (mean pooling)
+  tiny-pt/      tiny.pt (TorchScript, positional inputs input_ids, attention_mask, token_type_ids),
+                tokenizer.json, model.json (mean pooling)
+  tiny-zip/     tiny-pt.zip in the ml-commons layout (tiny.pt + tokenizer.json at the root), model.json
+  tiny-pooled/  tiny-pooled.onnx that returns a mean-pooled, unit-length [batch, 16] embedding, tokenizer.json,
+                model.json (pooling "none")
+  expected.json embeddings computed here with PyTorch for a few texts, so the Java tests can check that both
+                engines, the tokenizer and the Java pooling reproduce the reference model
+
+All four models share one set of weights (seeded), so their embeddings agree. The model is a 2-layer BERT-like
+encoder: vocabulary of ~100 word pieces, hidden size 16, 2 heads, feed-forward 32, 64 positions. The tokenizer is a
+hand-written WordPiece tokenizer.json (BERT normaliser: lower-casing, accent stripping, CJK characters split).
+The sha256 of every file is written into the model.json files; regenerating changes the weights' bytes only if the
+torch version changes, and the tests read the hashes from model.json, never from code.
+"""
+
+import hashlib
+import json
+import math
+import os
+import zipfile
+
+import torch
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HIDDEN = 16
+HEADS = 2
+FFN = 32
+LAYERS = 2
+POSITIONS = 64
+MAX_TOKENS = 32
+
+SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+WORDS = [
+    "the", "a", "cat", "dog", "sat", "on", "mat", "ran", "in", "park", "is", "was", "and", "of", "to", "bird",
+    "fish", "swim", "fly", "house", "red", "blue", "big", "small", "cafe", "tea", "coffee", "good", "bad", "day",
+    "night", "sun", "moon", "tree", "water", "play", "##s", "##ed", "##ing", "##er", "##ly", "中", "文", "字",
+    ".", ",", "!", "?", "'", "-",
+]
+LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+VOCAB = SPECIALS + WORDS + LETTERS + ["##" + c for c in LETTERS]
+
+
+def tokenizer_json():
+    vocab = {token: i for i, token in enumerate(VOCAB)}
+    added = [
+        {"id": vocab[t], "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+         "normalized": False, "special": True}
+        for t in SPECIALS
+    ]
+    return {
+        "version": "1.0",
+        # deliberately shorter than max_tokens and with fixed padding, like the langchain4j MiniLM tokenizer:
+        # the runtime must override both
+        "truncation": {"direction": "Right", "max_length": 8, "strategy": "LongestFirst", "stride": 0},
+        "padding": {"strategy": {"Fixed": 8}, "direction": "Right", "pad_to_multiple_of": None, "pad_id": 0,
+                    "pad_type_id": 0, "pad_token": "[PAD]"},
+        "added_tokens": added,
+        "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                       "strip_accents": None, "lowercase": True},
+        "pre_tokenizer": {"type": "BertPreTokenizer"},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                       {"SpecialToken": {"id": "[SEP]", "type_id": 0}}],
+            "pair": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                     {"SpecialToken": {"id": "[SEP]", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}},
+                     {"SpecialToken": {"id": "[SEP]", "type_id": 1}}],
+            "special_tokens": {
+                "[CLS]": {"id": "[CLS]", "ids": [vocab["[CLS]"]], "tokens": ["[CLS]"]},
+                "[SEP]": {"id": "[SEP]", "ids": [vocab["[SEP]"]], "tokens": ["[SEP]"]},
+            },
+        },
+        "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": True},
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100, "vocab": vocab},
+    }
+
+
+class Layer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.query = nn.Linear(HIDDEN, HIDDEN)
+        self.key = nn.Linear(HIDDEN, HIDDEN)
+        self.value = nn.Linear(HIDDEN, HIDDEN)
+        self.output = nn.Linear(HIDDEN, HIDDEN)
+        self.norm1 = nn.LayerNorm(HIDDEN)
+        self.up = nn.Linear(HIDDEN, FFN)
+        self.down = nn.Linear(FFN, HIDDEN)
+        self.norm2 = nn.LayerNorm(HIDDEN)
+        self.hidden = HIDDEN
+        self.heads = HEADS
+        self.head = HIDDEN // HEADS
+        self.scale = 1.0 / math.sqrt(HIDDEN // HEADS)
+
+    def forward(self, x, additive_mask):
+        b, t, _ = x.shape
+        heads, head = self.heads, self.head
+
+        q = self.query(x).view(b, t, heads, head).transpose(1, 2)
+        k = self.key(x).view(b, t, heads, head).transpose(1, 2)
+        v = self.value(x).view(b, t, heads, head).transpose(1, 2)
+        scores = torch.matmul(q, k.transpose(-1, -2)) * self.scale + additive_mask
+        context = torch.matmul(torch.softmax(scores, dim=-1), v).transpose(1, 2).reshape(b, t, self.hidden)
+        x = self.norm1(x + self.output(context))
+        return self.norm2(x + self.down(torch.nn.functional.gelu(self.up(x))))
+
+
+class TinyBert(nn.Module):
+    """forward(input_ids, attention_mask, token_type_ids) -> last hidden state [batch, tokens, HIDDEN]."""
+
+    def __init__(self):
+        super().__init__()
+        self.words = nn.Embedding(len(VOCAB), HIDDEN)
+        self.positions = nn.Embedding(POSITIONS, HIDDEN)
+        self.types = nn.Embedding(2, HIDDEN)
+        self.norm = nn.LayerNorm(HIDDEN)
+        self.layers = nn.ModuleList([Layer() for _ in range(LAYERS)])
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        t = input_ids.shape[1]
+        positions = torch.arange(t, dtype=torch.long, device=input_ids.device).unsqueeze(0)
+        x = self.norm(self.words(input_ids) + self.positions(positions) + self.types(token_type_ids))
+        additive_mask = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -10000.0
+        for layer in self.layers:
+            x = layer(x, additive_mask)
+        return x
+
+
+class TwoInputs(nn.Module):
+    """The ONNX variant: declares only input_ids and attention_mask (token types are all 0)."""
+
+    def __init__(self, bert):
+        super().__init__()
+        self.bert = bert
+
+    def forward(self, input_ids, attention_mask):
+        return self.bert(input_ids, attention_mask, torch.zeros_like(input_ids))
+
+
+class Pooled(nn.Module):
+    """Mean pooling over the mask and L2 normalisation inside the model: output [batch, HIDDEN]."""
+
+    def __init__(self, bert):
+        super().__init__()
+        self.bert = bert
+
+    def forward(self, input_ids, attention_mask):
+        hidden = self.bert(input_ids, attention_mask, torch.zeros_like(input_ids))
+        mask = attention_mask.to(torch.float32).unsqueeze(-1)
+        mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_descriptor(directory, descriptor):
+    """model.json with one "file": "hash" pair per line in the sha256 object."""
+    files = ",\n".join(f'    "{role}": "{name}"' for role, name in descriptor["files"].items())
+    hashes = ",\n".join(
+        f'    "{name}": "{sha256(os.path.join(directory, name))}"' for name in descriptor["files"].values())
+    lines = [f'  "id": "{descriptor["id"]}"', f'  "format": "{descriptor["format"]}"',
+             '  "files": {\n' + files + "\n  }", '  "sha256": {\n' + hashes + "\n  }"]
+    for key in ("dimension", "pooling", "normalize", "max_tokens", "inputs", "query_prefix", "passage_prefix",
+                "license", "source"):
+        if key in descriptor:
+            lines.append(f'  "{key}": {json.dumps(descriptor[key], ensure_ascii=False)}')
+    with open(os.path.join(directory, "model.json"), "w", encoding="utf-8") as f:
+        f.write("{\n" + ",\n".join(lines) + "\n}\n")
+
+
+def main():
+    torch.manual_seed(20240229)
+    bert = TinyBert().eval()
+    # larger-than-default embeddings so that different texts give clearly different vectors
+    with torch.no_grad():
+        bert.words.weight.mul_(3.0)
+
+    tokenizer = tokenizer_json()
+    common = {"dimension": HIDDEN, "max_tokens": MAX_TOKENS, "license": "Apache-2.0",
+              "source": "generated by src/test/resources/models/make_fixtures.py (random weights)"}
+
+    ids = torch.tensor([[2, 7, 8, 9, 3], [2, 8, 3, 0, 0]], dtype=torch.long)
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=torch.long)
+    types = torch.zeros_like(ids)
+
+    def directory(name):
+        path = os.path.join(HERE, name)
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def write_tokenizer(path):
+        with open(os.path.join(path, "tokenizer.json"), "w", encoding="utf-8") as f:
+            json.dump(tokenizer, f, ensure_ascii=False, indent=1)
+
+    # TorchScript: scripted (not traced) so that every shape stays dynamic
+    pt_dir = directory("tiny-pt")
+    scripted = torch.jit.script(bert)
+    scripted.save(os.path.join(pt_dir, "tiny.pt"))
+    write_tokenizer(pt_dir)
+    write_descriptor(pt_dir, {"id": "tiny-pt", "format": "torchscript",
+                              "files": {"model": "tiny.pt", "tokenizer": "tokenizer.json"},
+                              "pooling": "mean", "normalize": True,
+                              "inputs": ["input_ids", "attention_mask", "token_type_ids"],
+                              "query_prefix": "", "passage_prefix": "", **common})
+
+    # the same TorchScript file in a zip laid out as ml-commons expects
+    zip_dir = directory("tiny-zip")
+    zip_path = os.path.join(zip_dir, "tiny-pt.zip")
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, path in (("tiny.pt", os.path.join(pt_dir, "tiny.pt")),
+                           ("tokenizer.json", os.path.join(pt_dir, "tokenizer.json"))):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as f:
+                z.writestr(info, f.read())
+    write_descriptor(zip_dir, {"id": "tiny-zip", "format": "torchscript", "files": {"archive": "tiny-pt.zip"},
+                               "pooling": "mean", "normalize": True,
+                               "inputs": ["input_ids", "attention_mask", "token_type_ids"], **common})
+
+    # ONNX: input_ids and attention_mask only
+    onnx_dir = directory("tiny-onnx")
+    torch.onnx.export(TwoInputs(bert), (ids, mask), os.path.join(onnx_dir, "tiny.onnx"),
+                      input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                      dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                    "attention_mask": {0: "batch", 1: "tokens"},
+                                    "last_hidden_state": {0: "batch", 1: "tokens"}},
+                      opset_version=14)
+    write_tokenizer(onnx_dir)
+    write_descriptor(onnx_dir, {"id": "tiny-onnx", "format": "onnx",
+                                "files": {"model": "tiny.onnx", "tokenizer": "tokenizer.json"},
+                                "pooling": "mean", "normalize": True,
+                                "query_prefix": "a ", "passage_prefix": "", **common})
+
+    # ONNX that pools and normalises itself
+    pooled_dir = directory("tiny-pooled")
+    torch.onnx.export(Pooled(bert), (ids, mask), os.path.join(pooled_dir, "tiny-pooled.onnx"),
+                      input_names=["input_ids", "attention_mask"], output_names=["sentence_embedding"],
+                      dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                    "attention_mask": {0: "batch", 1: "tokens"},
+                                    "sentence_embedding": {0: "batch"}},
+                      opset_version=14)
+    write_tokenizer(pooled_dir)
+    write_descriptor(pooled_dir, {"id": "tiny-pooled", "format": "onnx",
+                                  "files": {"model": "tiny-pooled.onnx", "tokenizer": "tokenizer.json"},
+                                  "pooling": "none", "normalize": False, **common})
+
+    # reference embeddings (mean pooled, normalised) of pre-tokenised texts, computed with the eager model
+    vocab = {token: i for i, token in enumerate(VOCAB)}
+    references = {
+        "the cat sat on the mat": ["[CLS]", "the", "cat", "sat", "on", "the", "mat", "[SEP]"],
+        "Dogs played.": ["[CLS]", "dog", "##s", "play", "##ed", ".", "[SEP]"],
+    }
+    expected = {}
+    with torch.no_grad():
+        for text, tokens in references.items():
+            t = torch.tensor([[vocab[x] for x in tokens]], dtype=torch.long)
+            m = torch.ones_like(t)
+            expected[text] = {"tokens": tokens,
+                              "embedding": [round(v, 7) for v in Pooled(bert)(t, m)[0].tolist()]}
+    with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
