@@ -15,18 +15,24 @@ It writes, under src/test/resources/models/:
   tiny-zip/     tiny-pt.zip in the ml-commons layout (tiny.pt + tokenizer.json at the root), model.json
   tiny-pooled/  tiny-pooled.onnx that returns a mean-pooled, unit-length [batch, 16] embedding, tokenizer.json,
                 model.json (pooling "none")
+  tiny-dict/    tiny-dict.zip, a TorchScript model the way ml-commons' sentence-transformers models are made: one
+                Dict[str, Tensor] input (input_ids, attention_mask), a dict output with token_embeddings and
+                sentence_embedding; zipped with tokenizer.json; model.json (input_style "dict", pooling "none")
   expected.json embeddings computed here with PyTorch for a few texts, so the Java tests can check that both
                 engines, the tokenizer and the Java pooling reproduce the reference model
 
 All four models share one set of weights (seeded), so their embeddings agree. The model is a 2-layer BERT-like
 encoder: vocabulary of ~100 word pieces, hidden size 16, 2 heads, feed-forward 32, 64 positions. The tokenizer is a
 hand-written WordPiece tokenizer.json (BERT normaliser: lower-casing, accent stripping, CJK characters split).
-The sha256 of every file is written into the model.json files; regenerating changes the weights' bytes only if the
-torch version changes, and the tests read the hashes from model.json, never from code.
+The sha256 of every file is written into the model.json files, and the tests read the hashes from model.json, never
+from code. The weights are seeded and the ONNX files are byte-for-byte reproducible; tiny.pt (and so tiny-pt.zip) also
+records the path of this script in its TorchScript debug information, so its bytes (not its behaviour) change when the
+script runs from another directory or under another torch version.
 """
 
 import hashlib
 import json
+from typing import Dict
 import math
 import os
 import zipfile
@@ -164,6 +170,33 @@ class Pooled(nn.Module):
         return torch.nn.functional.normalize(mean, p=2.0, dim=1)
 
 
+class DictModel(nn.Module):
+    """Takes and returns Dict[str, Tensor], like sentence-transformers models traced for ml-commons."""
+
+    def __init__(self, bert):
+        super().__init__()
+        self.bert = bert
+
+    def forward(self, features: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        input_ids = features["input_ids"]
+        attention_mask = features["attention_mask"]
+        hidden = self.bert(input_ids, attention_mask, torch.zeros_like(input_ids))
+        mask = attention_mask.to(torch.float32).unsqueeze(-1)
+        mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return {"token_embeddings": hidden,
+                "sentence_embedding": torch.nn.functional.normalize(mean, p=2.0, dim=1)}
+
+
+def write_zip(zip_path, members):
+    """A zip with fixed timestamps, holding (name in zip, path on disk) pairs."""
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, path in members:
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as f:
+                z.writestr(info, f.read())
+
+
 def sha256(path):
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -179,8 +212,8 @@ def write_descriptor(directory, descriptor):
         f'    "{name}": "{sha256(os.path.join(directory, name))}"' for name in descriptor["files"].values())
     lines = [f'  "id": "{descriptor["id"]}"', f'  "format": "{descriptor["format"]}"',
              '  "files": {\n' + files + "\n  }", '  "sha256": {\n' + hashes + "\n  }"]
-    for key in ("dimension", "pooling", "normalize", "max_tokens", "inputs", "query_prefix", "passage_prefix",
-                "license", "source"):
+    for key in ("dimension", "pooling", "normalize", "max_tokens", "inputs", "input_style", "query_prefix",
+                "passage_prefix", "license", "source"):
         if key in descriptor:
             lines.append(f'  "{key}": {json.dumps(descriptor[key], ensure_ascii=False)}')
     with open(os.path.join(directory, "model.json"), "w", encoding="utf-8") as f:
@@ -224,17 +257,22 @@ def main():
 
     # the same TorchScript file in a zip laid out as ml-commons expects
     zip_dir = directory("tiny-zip")
-    zip_path = os.path.join(zip_dir, "tiny-pt.zip")
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, path in (("tiny.pt", os.path.join(pt_dir, "tiny.pt")),
-                           ("tokenizer.json", os.path.join(pt_dir, "tokenizer.json"))):
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with open(path, "rb") as f:
-                z.writestr(info, f.read())
+    write_zip(os.path.join(zip_dir, "tiny-pt.zip"), (("tiny.pt", os.path.join(pt_dir, "tiny.pt")),
+                                                      ("tokenizer.json", os.path.join(pt_dir, "tokenizer.json"))))
     write_descriptor(zip_dir, {"id": "tiny-zip", "format": "torchscript", "files": {"archive": "tiny-pt.zip"},
                                "pooling": "mean", "normalize": True,
                                "inputs": ["input_ids", "attention_mask", "token_type_ids"], **common})
+
+    # TorchScript with a dict input and a dict output, zipped (the .pt file exists only inside the zip)
+    dict_dir = directory("tiny-dict")
+    dict_pt = os.path.join(dict_dir, "tiny-dict.pt")
+    torch.jit.script(DictModel(bert)).save(dict_pt)
+    write_zip(os.path.join(dict_dir, "tiny-dict.zip"), (("tiny-dict.pt", dict_pt),
+                                                        ("tokenizer.json", os.path.join(pt_dir, "tokenizer.json"))))
+    os.remove(dict_pt)
+    write_descriptor(dict_dir, {"id": "tiny-dict", "format": "torchscript", "files": {"archive": "tiny-dict.zip"},
+                                "pooling": "none", "normalize": True, "inputs": ["input_ids", "attention_mask"],
+                                "input_style": "dict", **common})
 
     # ONNX: input_ids and attention_mask only
     onnx_dir = directory("tiny-onnx")

@@ -93,7 +93,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
         Path home = HOME.exists(settings) ? Path.of(HOME.get(settings)) : environment.pluginsDir().resolve("opensearch-realm");
-        models = new ModelRegistry(home, environment.configDir(), environment.tmpDir(), settings);
+        models = new ModelRegistry(home, environment.configDir(), environment.tmpDir().resolve("realm-djl"), settings);
         inference = new InferenceService(models, threadPool, settings);
         return List.of(models, inference, new Retriever(client));
     }

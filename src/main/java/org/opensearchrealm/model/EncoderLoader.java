@@ -27,7 +27,11 @@ final class EncoderLoader {
         ModelFiles.verify(descriptor);
         ModelFiles.Contents contents = ModelFiles.read(descriptor);
         String engine = descriptor.format() == ModelDescriptor.Format.ONNX ? NativeLibraries.ONNX_RUNTIME : NativeLibraries.PYTORCH;
-        NativeLibraries.engine(engine);
+        try {
+            NativeLibraries.engine(engine);
+        } catch (ModelException e) {
+            throw new ModelException(e.status(), "model [" + descriptor.id() + "]: " + e.getMessage(), e.getCause());
+        }
 
         TextTokenizer tokenizer;
         String tokenizerName = descriptor.isArchive()

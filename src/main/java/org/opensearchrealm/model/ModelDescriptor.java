@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  *   "pooling": "mean",                                 // mean | cls | none (the model outputs [batch, dimension])
  *   "normalize": true,                                 // optional, default true: L2-normalise the vectors
  *   "max_tokens": 256,                                 // truncation length, special tokens included
- *   "inputs": ["input_ids", "attention_mask"],         // torchscript only, optional: positional inputs
+ *   "inputs": ["input_ids", "attention_mask"],         // torchscript only, optional: the inputs, in order
+ *   "input_style": "positional",                       // torchscript only, optional: positional | dict (one
+ *                                                      //   Dict[str, Tensor] argument, as ml-commons models take)
  *   "query_prefix": "",                                // optional, prepended to queries
  *   "passage_prefix": "",                              // optional, prepended to passages
  *   "license": "Apache-2.0",                           // optional
@@ -85,6 +87,7 @@ public final class ModelDescriptor {
             "normalize",
             "max_tokens",
             "inputs",
+            "input_style",
             "query_prefix",
             "passage_prefix",
             "license",
@@ -96,6 +99,18 @@ public final class ModelDescriptor {
     public enum Format {
         ONNX,
         TORCHSCRIPT;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How a TorchScript model takes its inputs. */
+    public enum InputStyle {
+        /** One tensor argument per input, in the order of {@code inputs}. */
+        POSITIONAL,
+        /** One {@code Dict[str, Tensor]} argument keyed by input name (sentence-transformers models traced for ml-commons). */
+        DICT;
 
         public String jsonName() {
             return name().toLowerCase(Locale.ROOT);
@@ -125,6 +140,7 @@ public final class ModelDescriptor {
     private final boolean normalize;
     private final int maxTokens;
     private final List<String> inputs;
+    private final InputStyle inputStyle;
     private final String queryPrefix;
     private final String passagePrefix;
     private final String license;
@@ -141,6 +157,7 @@ public final class ModelDescriptor {
         boolean normalize,
         int maxTokens,
         List<String> inputs,
+        InputStyle inputStyle,
         String queryPrefix,
         String passagePrefix,
         String license,
@@ -156,6 +173,7 @@ public final class ModelDescriptor {
         this.normalize = normalize;
         this.maxTokens = maxTokens;
         this.inputs = List.copyOf(inputs);
+        this.inputStyle = inputStyle;
         this.queryPrefix = queryPrefix;
         this.passagePrefix = passagePrefix;
         this.license = license;
@@ -321,6 +339,15 @@ public final class ModelDescriptor {
         } else {
             inputs = format == Format.TORCHSCRIPT ? DEFAULT_TORCHSCRIPT_INPUTS : List.of();
         }
+        InputStyle inputStyle = null;
+        if (map.containsKey("input_style")) {
+            if (format != Format.TORCHSCRIPT) {
+                throw invalid(origin, "[input_style] applies only to torchscript models");
+            }
+            inputStyle = enumValue(map, "input_style", InputStyle.values(), origin, true);
+        } else if (format == Format.TORCHSCRIPT) {
+            inputStyle = InputStyle.POSITIONAL;
+        }
 
         String queryPrefix = optionalString(map, "query_prefix", "", origin);
         String passagePrefix = optionalString(map, "passage_prefix", "", origin);
@@ -336,6 +363,7 @@ public final class ModelDescriptor {
             normalize,
             maxTokens,
             inputs,
+            inputStyle,
             queryPrefix,
             passagePrefix,
             license,
@@ -534,6 +562,11 @@ public final class ModelDescriptor {
         return inputs;
     }
 
+    /** For TorchScript models: how the inputs are passed; {@code null} for ONNX models. */
+    public InputStyle inputStyle() {
+        return inputStyle;
+    }
+
     public String queryPrefix() {
         return queryPrefix;
     }
@@ -593,6 +626,7 @@ public final class ModelDescriptor {
             && sha256.equals(that.sha256)
             && pooling == that.pooling
             && inputs.equals(that.inputs)
+            && inputStyle == that.inputStyle
             && queryPrefix.equals(that.queryPrefix)
             && passagePrefix.equals(that.passagePrefix)
             && license.equals(that.license)

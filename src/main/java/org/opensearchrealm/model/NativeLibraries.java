@@ -37,6 +37,8 @@ public final class NativeLibraries {
     private static Path cacheDir;
     private static int intraOpThreads = 1;
     private static boolean torchThreadsChecked;
+    /** The first failure of each engine: later attempts only see "Could not initialize class ...". */
+    private static final Map<String, String> firstFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
     private NativeLibraries() {}
 
@@ -85,13 +87,17 @@ public final class NativeLibraries {
         properties.put("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
         properties.put("ai.djl.pytorch.num_interop_threads", "1");
         for (Map.Entry<String, String> e : properties.entrySet()) {
-            String env = System.getenv(e.getKey());
-            if (env != null && env.equals(e.getValue()) == false) {
-                logger.warn("environment variable [{}={}] overrides the plugin's value [{}] for DJL", e.getKey(), env, e.getValue());
-            }
-            String old = System.setProperty(e.getKey(), e.getValue());
-            if (old != null && old.equals(e.getValue()) == false) {
-                logger.info("system property [{}] changed from [{}] to [{}]", e.getKey(), old, e.getValue());
+            try {
+                String env = System.getenv(e.getKey());
+                if (env != null && env.equals(e.getValue()) == false) {
+                    logger.warn("environment variable [{}={}] overrides the plugin's value [{}] for DJL", e.getKey(), env, e.getValue());
+                }
+                String old = System.setProperty(e.getKey(), e.getValue());
+                if (old != null && old.equals(e.getValue()) == false) {
+                    logger.info("system property [{}] changed from [{}] to [{}]", e.getKey(), old, e.getValue());
+                }
+            } catch (RuntimeException ex) { // e.g. a security policy without this property's write permission
+                logger.warn("cannot set system property [" + e.getKey() + "=" + e.getValue() + "] for DJL", ex);
             }
         }
         for (Path p : new Path[] { natives.resolve("pytorch"), natives.resolve("onnxruntime"), natives.resolve("tokenizers") }) {
@@ -146,8 +152,14 @@ public final class NativeLibraries {
                 }
                 return engine;
             });
-        } catch (Throwable t) {
-            throw ModelException.wrap("cannot start the [" + name + "] engine with native libraries from [" + natives + "]", t);
+        } catch (Throwable t) { // NOPMD: UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError, ...
+            String description = ModelException.describe(t);
+            String first = firstFailures.putIfAbsent(name, description);
+            String message = "cannot start the [" + name + "] engine with native libraries from [" + natives + "]: " + description;
+            if (first != null && first.equals(description) == false) {
+                message += "; the first attempt failed with: " + first;
+            }
+            throw ModelException.failed(message, t);
         }
     }
 

@@ -4,14 +4,16 @@
 package org.opensearchrealm.model;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 
 /**
- * An encoder run by DJL's PyTorch engine. TorchScript inputs are positional: the descriptor's {@code inputs} (default
- * {@code input_ids, attention_mask}) say which tensors to pass, in order. The model may return a tensor, a tuple or
+ * An encoder run by DJL's PyTorch engine. The descriptor's {@code inputs} (default {@code input_ids, attention_mask})
+ * say which tensors to pass: positionally, in that order, or (input_style "dict") as one {@code Dict[str, Tensor]}
+ * argument keyed by name, which is what sentence-transformers models traced for ml-commons take. The model may return a tensor, a tuple or
  * list of tensors, or a dict of tensors; the encoder pools the first one of the shape its pooling needs (preferring
  * the names {@code last_hidden_state}/{@code token_embeddings}, or {@code sentence_embedding} for pooling "none").
  */
@@ -23,10 +25,16 @@ final class TorchScriptEncoder extends BaseEncoder {
 
     @Override
     protected NDList forward(NDManager manager, Batch batch) {
+        boolean dict = descriptor().inputStyle() == ModelDescriptor.InputStyle.DICT;
         NDList inputs = new NDList(descriptor().inputs().size());
         for (String name : descriptor().inputs()) {
-            // unnamed: DJL passes unnamed arrays positionally (names with '.', "[]" or "()" would build dicts/lists)
-            inputs.add(manager.create(batch.input(name), batch.shape(), DataType.INT64));
+            NDArray array = manager.create(batch.input(name), batch.shape(), DataType.INT64);
+            if (dict) {
+                // DJL gathers arrays named "<argument>.<key>" into one Dict[str, Tensor] argument
+                array.setName("features." + name);
+            }
+            // unnamed arrays are passed positionally
+            inputs.add(array);
         }
         return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
     }

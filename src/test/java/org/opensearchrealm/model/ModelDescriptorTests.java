@@ -112,6 +112,12 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         assertInvalid(ts.replaceFirst("\"dimension\"", "\"inputs\": [\"input_ids\", \"input_ids\"],\n  \"dimension\""), "lists an input twice");
         assertInvalid(ts.replaceFirst("\"dimension\"", "\"inputs\": \"input_ids\",\n  \"dimension\""), "[inputs] must be an array of strings");
         assertInvalid(good().replaceFirst("\"dimension\"", "\"inputs\": [\"input_ids\"],\n  \"dimension\""), "[inputs] applies only to torchscript");
+        assertEquals(ModelDescriptor.InputStyle.POSITIONAL, parse(ts).inputStyle());
+        assertNull(parse(good()).inputStyle());
+        String dict = ts.replaceFirst("\"dimension\"", "\"input_style\": \"dict\",\n  \"dimension\"");
+        assertEquals(ModelDescriptor.InputStyle.DICT, parse(dict).inputStyle());
+        assertInvalid(ts.replaceFirst("\"dimension\"", "\"input_style\": \"named\",\n  \"dimension\""), "[input_style] must be one of [positional, dict]");
+        assertInvalid(good().replaceFirst("\"dimension\"", "\"input_style\": \"dict\",\n  \"dimension\""), "[input_style] applies only to torchscript");
     }
 
     public void testArchive() {

@@ -35,8 +35,8 @@ public class ModelFilesTests extends OpenSearchTestCase {
     }
 
     public void testVerifyGoodFixtures() {
-        Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-onnx", "tiny-pt", "tiny-zip", "tiny-pooled");
-        for (String id : List.of("tiny-onnx", "tiny-pt", "tiny-zip", "tiny-pooled")) {
+        Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-onnx", "tiny-pt", "tiny-zip", "tiny-pooled", "tiny-dict");
+        for (String id : List.of("tiny-onnx", "tiny-pt", "tiny-zip", "tiny-pooled", "tiny-dict")) {
             ModelFiles.verify(fixture(config, id));
         }
     }

@@ -34,7 +34,7 @@ import static org.hamcrest.Matchers.lessThan;
 @LuceneTestCase.SuppressFileSystems("*")
 public class TinyModelTests extends OpenSearchTestCase {
 
-    private static final List<String> ALL = List.of("tiny-onnx", "tiny-pt", "tiny-zip", "tiny-pooled");
+    private static final List<String> ALL = List.of("tiny-onnx", "tiny-pt", "tiny-zip", "tiny-pooled", "tiny-dict");
 
     private ModelRegistry registry;
 
@@ -77,7 +77,7 @@ public class TinyModelTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testFixturesMatchReference() throws Exception {
         ModelRegistry models = registry(ALL.toArray(new String[0]));
-        assertEquals(List.of("all-minilm-l6-v2", "bge-small-en-v15", "tiny-onnx", "tiny-pooled", "tiny-pt", "tiny-zip"),
+        assertEquals(List.of("all-minilm-l6-v2", "bge-small-en-v15", "tiny-dict", "tiny-onnx", "tiny-pooled", "tiny-pt", "tiny-zip"),
             models.descriptors().stream().map(ModelDescriptor::id).toList());
         Map<String, Object> expected = expected();
         List<String> texts = new ArrayList<>(expected.keySet());
@@ -99,14 +99,17 @@ public class TinyModelTests extends OpenSearchTestCase {
 
     /** TorchScript (PyTorch engine) and ONNX (ONNX Runtime) exports of the same weights agree. */
     public void testEnginesAgree() {
-        ModelRegistry models = registry("tiny-onnx", "tiny-pt", "tiny-zip");
+        ModelRegistry models = registry("tiny-onnx", "tiny-pt", "tiny-zip", "tiny-dict");
         List<String> texts = List.of("the cat sat on the mat", "a dog ran in the park and the bird flew", "Café 中文 😀 tea", "", "red");
         float[][] onnx = models.encoder("tiny-onnx").embed(texts, TextKind.PASSAGE);
         float[][] pt = models.encoder("tiny-pt").embed(texts, TextKind.PASSAGE);
         float[][] zip = models.encoder("tiny-zip").embed(texts, TextKind.PASSAGE);
+        float[][] dict = models.encoder("tiny-dict").embed(texts, TextKind.PASSAGE);
         for (int i = 0; i < texts.size(); i++) {
             assertThat(texts.get(i), ModelTestSupport.maxAbsDiff(onnx[i], pt[i]), lessThan(1e-4));
             assertArrayEquals(pt[i], zip[i], 0f);
+            // pooled inside the model (dict output "sentence_embedding") vs. pooled in Java
+            assertThat(texts.get(i), ModelTestSupport.maxAbsDiff(pt[i], dict[i]), lessThan(1e-5));
         }
         // different texts give clearly different vectors
         assertThat(ModelTestSupport.dot(onnx[0], onnx[1]), lessThan(0.999));
