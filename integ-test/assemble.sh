@@ -36,7 +36,7 @@ PLUGIN_STAMP_FILE="$DIST_DIR/.realm-plugin"   # "<sha256> <plugin name>" of the 
 # Progress: "step N/6", elapsed time, and time left estimated from typical step durations on a 2-core
 # machine with a warm ~/.m2 (a cold Maven download of ~140 MB adds its own time to step 1).
 TOTAL=6
-STEP_SECS=(0 10 2 1 3 1 5)
+STEP_SECS=(0 10 2 1 3 1 10)
 T0=$SECONDS
 step() {
   local n=$1 left=0 i

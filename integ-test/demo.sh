@@ -2,17 +2,19 @@
 # The demo: build the plugin if needed, assemble a distribution, start a node, index the demo corpus into a REALM
 # index and print the top passages for each demo question.
 #
-#   integ-test/demo.sh [--stop] [--http-port 9200] [--k 3] [--model all-minilm-l6-v2] [--heap 1g]
+#   integ-test/demo.sh [--stop] [--plugin ZIP] [--http-port 9200] [--k 3] [--model all-minilm-l6-v2] [--heap 1g]
 #
+#   --plugin ZIP  use this plugin zip (default: target/opensearch-realm-*.zip, rebuilt when sources are newer)
 #   --stop   stop the node at the end (by default it keeps running so you can query it; stop it with
 #            integ-test/node.sh stop)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-stop_at_end=false port=9200 k=3 model=all-minilm-l6-v2 heap=1g
+stop_at_end=false zip="" port=9200 k=3 model=all-minilm-l6-v2 heap=1g
 while (($#)); do
   case $1 in
     --stop) stop_at_end=true; shift ;;
+    --plugin) zip=$(realpath "${2:?}"); shift 2 ;;
     --http-port) port=${2:?}; shift 2 ;;
     --k) k=${2:?}; shift 2 ;;
     --model) model=${2:?}; shift 2 ;;
@@ -30,7 +32,7 @@ T0=$SECONDS
 phase() { log "== $* (elapsed $(fmt_secs $((SECONDS - T0))))"; }
 
 phase "1/6 plugin zip"
-zip=$(ensure_plugin_zip)
+[[ -n "$zip" ]] || zip=$(ensure_plugin_zip)
 
 phase "2/6 distribution"
 # A node from an earlier run would keep the old plugin loaded (and hold the port): stop it first.

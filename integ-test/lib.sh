@@ -89,7 +89,8 @@ finally:
 PY
 }
 
-# curl against a local node: loopback only, never through an http_proxy from the environment, bounded time. Usage: os_curl PORT METHOD PATH [curl args...]
+# curl against a local node: loopback only, never through an http_proxy from the environment, bounded time.
+# Usage: os_curl PORT METHOD PATH [curl args...]
 os_curl() {
   local port=$1 method=$2 path=$3
   shift 3
@@ -135,12 +136,12 @@ build_plugin_zip() {
   log "plugin built in $(fmt_secs $((SECONDS - t0))): $(newest_plugin_zip)"
 }
 
-# Path of an up-to-date plugin zip: the newest one in target/, rebuilt first when there is none or when pom.xml or
-# a file under src/ is newer than it.
+# Path of an up-to-date plugin zip: the newest one in target/, rebuilt first when there is none or when one of the
+# inputs of the zip (pom, descriptor, main sources, models) is newer than it. Test sources do not count.
 ensure_plugin_zip() {
-  local zip
+  local zip inputs=("$REPO_ROOT/pom.xml" "$REPO_ROOT/plugin-descriptor.properties" "$REPO_ROOT/src/main" "$REPO_ROOT/models")
   zip=$(newest_plugin_zip)
-  if [[ -z "$zip" ]] || [[ -n "$(find "$REPO_ROOT/pom.xml" "$REPO_ROOT/src" -newer "$zip" -type f -print -quit 2>/dev/null)" ]]; then
+  if [[ -z "$zip" ]] || [[ -n "$(find "${inputs[@]}" -newer "$zip" -type f -print -quit 2>/dev/null)" ]]; then
     build_plugin_zip
     zip=$(newest_plugin_zip)
     [[ -n "$zip" ]] || die "mvn package produced no target/opensearch-realm-*.zip"

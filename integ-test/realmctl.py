@@ -172,7 +172,12 @@ def main(argv=None):
     e.add_argument("--query", required=True)
     e.add_argument("--doc", required=True)
     e.add_argument("--k", type=int, default=3)
-    args = ap.parse_args(argv)
+    # parse_known_args: argparse leaves questions that follow an option (ask INDEX --k 2 "Q") unparsed.
+    args, extra = ap.parse_known_args(argv)
+    if extra:
+        if args.cmd != "ask" or any(x.startswith("-") for x in extra):
+            ap.error("unrecognized arguments: " + " ".join(extra))
+        args.questions = list(args.questions) + extra
 
     client = Client(args.port)
     try:

@@ -1,0 +1,696 @@
+#!/usr/bin/env python3
+"""The node side of integ-test/bench.sh (Python standard library only). bench.sh runs the phases in order:
+
+    bench.py questions --questions FILE --out DIR [--max 200] [--rounds R]
+    bench.py ingest    --url URL --index I --corpus FILE.jsonl --out DIR [--model M] [--bulk-size 32] [--clients 2]
+                       [--node-pid PID]
+    bench.py latency   --url URL --index I --out DIR [--k 5]
+    bench.py report    --out DIR [--target 0.8] ...
+
+Files in DIR: questions.jsonl (input of the bare query encode), query_vectors.jsonl (its output), ingest.json,
+passages.jsonl (the stored passage texts, input of the bare passage encode), hot_threads.txt, bare.json,
+latency.json, and bench.json (the summary, written by `report`).
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import platform
+import queue
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from realmctl import RealmError, _reason, load_jsonl  # noqa: E402  (the harness's client helpers)
+
+PASSAGES = "realm_passages"
+PASSAGE_FIELDS = [f"{PASSAGES}.num", f"{PASSAGES}.text", f"{PASSAGES}.start", f"{PASSAGES}.end"]
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')} bench] {msg}", file=sys.stderr, flush=True)
+
+
+def fmt_secs(s):
+    s = int(round(s))
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+class Http:
+    """One keep-alive HTTP/1.1 connection (urllib opens a connection per request, which would add connection setup
+    to every measured latency). Never uses a proxy. Not thread-safe: one per thread."""
+
+    def __init__(self, url, timeout=600):
+        u = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+        if u.scheme != "http":
+            raise RealmError(f"only http:// URLs are supported, got {url}")
+        self.host, self.port, self.timeout = u.hostname or "127.0.0.1", u.port or 9200, timeout
+        self.url = f"http://{self.host}:{self.port}"
+        self.conn = None
+
+    def request(self, method, path, body=None, ndjson=False, ok=(200, 201)):
+        data, headers = None, {}
+        if body is not None:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
+        for attempt in (0, 1):
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                self.conn.request(method, path, body=data, headers=headers)
+                resp = self.conn.getresponse()
+                status, raw = resp.status, resp.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+                # a keep-alive connection the node closed: reconnect once (requests here are idempotent)
+                self.close()
+                if attempt:
+                    raise RealmError(f"{method} {path}: connection to {self.url} lost ({e})") from e
+            except OSError as e:
+                self.close()
+                raise RealmError(f"no node answers on {self.url} ({e})") from e
+        text = raw.decode("utf-8", "replace")
+        if status not in ok:
+            raise RealmError(f"{method} {path} -> HTTP {status}: {_reason(text)}")
+        return json.loads(text) if text and text[0] in "{[" else text
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def percentile(values, p):
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return None
+    v = sorted(values)
+    pos = (len(v) - 1) * p / 100.0
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
+
+
+def summary(values):
+    if not values:
+        return {"n": 0}
+    return {"n": len(values), "p50": percentile(values, 50), "p90": percentile(values, 90),
+            "p99": percentile(values, 99), "mean": sum(values) / len(values), "min": min(values), "max": max(values)}
+
+
+def write_json(path, obj):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def proc_cpu_secs(pid):
+    """User + system CPU seconds of a local process (None if it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Progress:
+    """Progress lines: at most every `every` seconds, plus the last one."""
+
+    def __init__(self, what, total, unit, every=5.0):
+        self.what, self.total, self.unit, self.every = what, total, unit, every
+        self.start = self.last = time.monotonic()
+
+    def update(self, done, force=False):
+        now = time.monotonic()
+        if not force and now - self.last < self.every:
+            return
+        self.last = now
+        secs = now - self.start
+        rate = done / secs if secs > 0 else 0.0
+        left = f"~{fmt_secs((self.total - done) / rate)} left" if rate > 0 else "time left unknown"
+        log(f"{self.what}: {done}/{self.total} {self.unit} ({100 * done // max(1, self.total)}%), {rate:.1f} {self.unit}/s, "
+            f"elapsed {fmt_secs(secs)}, {left}")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# questions
+
+def load_questions(path, limit):
+    if path.endswith(".json"):
+        data = read_json(path)
+        out = [qa["question"].strip() for article in data["data"] for p in article["paragraphs"] for qa in p["qas"]]
+    else:
+        with open(path, encoding="utf-8") as f:
+            out = [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
+    out = [q for q in out if q]
+    return out[:limit] if limit else out
+
+
+def cmd_questions(args):
+    qs = load_questions(args.questions, args.max)
+    if not qs:
+        raise RealmError(f"no questions in {args.questions}")
+    # Enough samples for a p99 that is not simply the maximum of ten: repeat short lists.
+    rounds = args.rounds or max(1, math.ceil(args.min_samples / len(qs)))
+    with open(os.path.join(args.out, "questions.jsonl"), "w", encoding="utf-8") as f:
+        for q in qs:
+            f.write(json.dumps({"q": q}) + "\n")
+    write_json(os.path.join(args.out, "questions.json"), {"file": os.path.abspath(args.questions), "questions": len(qs),
+                                                          "rounds": rounds})
+    print(rounds)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ingest
+
+def bulk_body(index, docs):
+    lines = []
+    for doc in docs:
+        lines.append(json.dumps({"index": {"_index": index, "_id": str(doc["id"])}}))
+        lines.append(json.dumps({k: v for k, v in doc.items() if k != "id"}))
+    return "\n".join(lines) + "\n"
+
+
+def check_bulk(resp, n):
+    if resp.get("errors"):
+        failed = [it for it in resp["items"] if "error" in next(iter(it.values()))]
+        first = next(iter(failed[0].values()))
+        raise RealmError(f"bulk: {len(failed)} of {n} documents failed; first ({first.get('_id')}): "
+                         f"{json.dumps(first['error'])[:600]}")
+
+
+def create_realm_index(http, index, model, source_field="text"):
+    http.request("DELETE", f"/{index}", ok=(200, 404))
+    http.request("DELETE", f"/_ingest/pipeline/realm-{index}", ok=(200, 404))
+    return http.request("PUT", f"/_plugins/_realm/indices/{index}",
+                        {"source_field": source_field, "model": model,
+                         "settings": {"number_of_shards": 1, "number_of_replicas": 0}})
+
+
+def node_stats(http):
+    s = http.request("GET", "/_nodes/_local/stats/ingest,thread_pool,indices,process,jvm")
+    node = next(iter(s["nodes"].values()))
+    return node
+
+
+def stats_delta(before, after, index):
+    """What the node spent during ingest: per-processor ingest time, indexing time, thread pools, GC."""
+    out = {}
+    pipe = f"realm-{index}"
+    try:
+        pb = before["ingest"]["pipelines"].get(pipe, {})
+        pa = after["ingest"]["pipelines"][pipe]
+        out["pipeline_time_ms"] = pa["time_in_millis"] - pb.get("time_in_millis", 0)
+        out["pipeline_docs"] = pa["count"] - pb.get("count", 0)
+        procs = {}
+        for i, p in enumerate(pa.get("processors", [])):
+            name, st = next(iter(p.items()))
+            prev = (pb.get("processors") or [{}] * (i + 1))[i] if pb.get("processors") else {}
+            prev_st = next(iter(prev.values()))["stats"] if prev else {}
+            procs[name] = {"count": st["stats"]["count"] - prev_st.get("count", 0),
+                           "time_ms": st["stats"]["time_in_millis"] - prev_st.get("time_in_millis", 0)}
+        out["processors"] = procs
+    except (KeyError, StopIteration, TypeError):
+        pass
+    try:
+        ib, ia = before["indices"]["indexing"], after["indices"]["indexing"]
+        out["indexing_time_ms"] = ia["index_time_in_millis"] - ib["index_time_in_millis"]
+        out["indexed_lucene_ops"] = ia["index_total"] - ib["index_total"]
+        rb, ra = before["indices"]["refresh"], after["indices"]["refresh"]
+        out["refresh_time_ms"] = ra["total_time_in_millis"] - rb["total_time_in_millis"]
+        mb, ma = before["indices"]["merges"], after["indices"]["merges"]
+        out["merge_time_ms"] = ma["total_time_in_millis"] - mb["total_time_in_millis"]
+        fb, fa = before["indices"]["flush"], after["indices"]["flush"]
+        out["flush_time_ms"] = fa["total_time_in_millis"] - fb["total_time_in_millis"]
+    except KeyError:
+        pass
+    try:
+        out["process_cpu_ms"] = after["process"]["cpu"]["total_in_millis"] - before["process"]["cpu"]["total_in_millis"]
+    except KeyError:
+        pass
+    try:
+        gc = {}
+        for name, c in after["jvm"]["gc"]["collectors"].items():
+            b = before["jvm"]["gc"]["collectors"][name]
+            gc[name] = {"count": c["collection_count"] - b["collection_count"],
+                        "time_ms": c["collection_time_in_millis"] - b["collection_time_in_millis"]}
+        out["gc"] = gc
+    except KeyError:
+        pass
+    pools = {}
+    for name in ("realm_inference", "write", "refresh", "flush", "merge"):
+        a, b = after["thread_pool"].get(name), before["thread_pool"].get(name, {})
+        if a:
+            pools[name] = {"completed": a["completed"] - b.get("completed", 0), "largest": a["largest"],
+                           "rejected": a["rejected"] - b.get("rejected", 0)}
+    out["thread_pools"] = pools
+    return out
+
+
+def inference_config(http):
+    """The node's realm_inference pool size, batch size and intra-op threads, so the bare run copies them."""
+    cfg = {"threads": None, "batch": 32, "intra_op": 1}
+    try:
+        rows = http.request("GET", "/_cat/thread_pool/realm_inference?format=json&h=name,type,size")
+        sizes = [int(r["size"]) for r in rows if r.get("size") not in (None, "")]
+        cfg["threads"] = sizes[0] if sizes else None
+    except (RealmError, ValueError, KeyError):
+        pass
+    try:
+        s = http.request("GET", "/_cluster/settings?include_defaults=true&flat_settings=true")
+        merged = {}
+        for part in ("defaults", "persistent", "transient"):
+            merged.update(s.get(part, {}))
+        cfg["batch"] = int(merged.get("realm.model.max_batch_size", 32))
+        cfg["intra_op"] = int(merged.get("realm.model.intra_op_threads", 1))
+    except (RealmError, ValueError):
+        pass
+    return cfg
+
+
+def hot_threads(http, label, out_path, interval="1s"):
+    try:
+        text = http.request("GET", f"/_nodes/_local/hot_threads?threads=6&interval={interval}&snapshots=10&ignore_idle_threads=true")
+    except RealmError as e:
+        text = f"(hot threads failed: {e})"
+    with open(out_path, "a", encoding="utf-8") as f:
+        f.write(f"==== {label} ({time.strftime('%H:%M:%S')}) ====\n{text}\n")
+
+
+def cmd_ingest(args):
+    http = Http(args.url)
+    docs = load_jsonl(args.corpus)
+    if not docs:
+        raise RealmError(f"no documents in {args.corpus}")
+    position = {str(d["id"]): i for i, d in enumerate(docs)}
+    if len(position) != len(docs):
+        raise RealmError(f"{args.corpus}: duplicate ids")
+    index, warm_index = args.index, args.index + "-warmup"
+    hot_path = os.path.join(args.out, "hot_threads.txt")
+    if os.path.exists(hot_path):
+        os.remove(hot_path)
+
+    log(f"creating REALM index {index} (model {args.model})")
+    created = create_realm_index(http, index, args.model)
+    cfg = inference_config(http)
+    log(f"node inference: {cfg['threads']} thread(s), batches of {cfg['batch']}, {cfg['intra_op']} intra-op thread(s)")
+
+    # Warm-up, not timed: load the model and JIT the bulk/ingest/indexing path with one bulk request into a throwaway
+    # index of the same model, so the timed run measures steady-state throughput (the bare encoder gets a warm-up too).
+    t = time.monotonic()
+    create_realm_index(http, warm_index, args.model)
+    warm_docs = docs[:args.bulk_size]
+    check_bulk(http.request("POST", "/_bulk", bulk_body(warm_index, warm_docs), ndjson=True), len(warm_docs))
+    http.request("DELETE", f"/{warm_index}")
+    http.request("DELETE", f"/_ingest/pipeline/realm-{warm_index}", ok=(200, 404))
+    log(f"warm-up: {len(warm_docs)} documents through a throwaway index in {time.monotonic() - t:.1f}s (model load included)")
+
+    chunks = [docs[i:i + args.bulk_size] for i in range(0, len(docs), args.bulk_size)]
+    work = queue.Queue()
+    for i, c in enumerate(chunks):
+        work.put((i, c))
+    results, errors, lock = [], [], threading.Lock()
+    done_docs = [0]
+
+    def worker():
+        conn = Http(args.url)
+        try:
+            while not errors:
+                try:
+                    i, chunk = work.get_nowait()
+                except queue.Empty:
+                    return
+                body = bulk_body(index, chunk)
+                t0 = time.monotonic()
+                resp = conn.request("POST", "/_bulk", body, ndjson=True)
+                t1 = time.monotonic()
+                check_bulk(resp, len(chunk))
+                with lock:
+                    results.append({"i": i, "docs": len(chunk), "sent": t0, "done": t1, "took": resp.get("took"),
+                                    "ingest_took": resp.get("ingest_took")})
+                    done_docs[0] += len(chunk)
+        except Exception as e:  # noqa: BLE001  reported by the main thread
+            errors.append(e)
+        finally:
+            conn.close()
+
+    before = node_stats(http)
+    cpu0 = proc_cpu_secs(args.node_pid) if args.node_pid else None
+    load0 = os.getloadavg()
+    hot_marks = [0.3, 0.7] if len(chunks) >= 10 else []
+    log(f"ingest: {len(docs)} documents in {len(chunks)} _bulk requests of {args.bulk_size}, {args.clients} concurrent")
+    prog = Progress("ingest", len(docs), "docs")
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(args.clients, len(chunks)))]
+    for th in threads:
+        th.start()
+    while any(th.is_alive() for th in threads):
+        time.sleep(0.2)
+        with lock:
+            done = done_docs[0]
+        prog.update(done)
+        if hot_marks and done >= hot_marks[0] * len(docs) and not errors:
+            mark = hot_marks.pop(0)
+            log(f"sampling hot threads at {int(mark * 100)}% (1s) -> {hot_path}")
+            hot_threads(http, f"ingest at {int(mark * 100)}%", hot_path)
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]
+    first_sent = min(r["sent"] for r in results)
+    last_done = max(r["done"] for r in results)
+    wall = last_done - first_sent
+    cpu1 = proc_cpu_secs(args.node_pid) if args.node_pid else None
+    load1 = os.getloadavg()
+    prog.update(len(docs), force=True)
+    after = node_stats(http)
+
+    t = time.monotonic()
+    http.request("POST", f"/{index}/_refresh")
+    refresh_s = time.monotonic() - t
+
+    # Export the passages exactly as stored, in corpus order of their documents, with the bulk request they went in.
+    log("exporting the stored passage texts")
+    by_doc = {}
+    resp = http.request("POST", f"/{index}/_search?scroll=2m",
+                        {"size": 500, "sort": ["_doc"], "_source": [f"{PASSAGES}.text"], "query": {"match_all": {}}})
+    while True:
+        hits = resp["hits"]["hits"]
+        if not hits:
+            break
+        for h in hits:
+            by_doc[h["_id"]] = [p["text"] for p in (h.get("_source") or {}).get(PASSAGES) or []]
+        resp = http.request("POST", "/_search/scroll", {"scroll": "2m", "scroll_id": resp["_scroll_id"]})
+    if resp.get("_scroll_id"):
+        http.request("DELETE", "/_search/scroll", {"scroll_id": resp["_scroll_id"]}, ok=(200, 404))
+    missing = [i for i in position if i not in by_doc]
+    if missing:
+        raise RealmError(f"{len(missing)} documents are not in {index} after the refresh, e.g. {missing[:3]}")
+    n_passages = 0
+    with open(os.path.join(args.out, "passages.jsonl"), "w", encoding="utf-8") as f:
+        for doc in docs:
+            g = position[str(doc["id"])] // args.bulk_size
+            for text in by_doc[str(doc["id"])]:
+                f.write(json.dumps({"g": g, "text": text}) + "\n")
+                n_passages += 1
+    # Cross-check: Lucene docs of the index = documents + nested passages.
+    st = http.request("GET", f"/{index}/_stats/docs")
+    lucene_docs = st["_all"]["primaries"]["docs"]["count"]
+    count = http.request("GET", f"/{index}/_count")["count"]
+    if lucene_docs - count != n_passages or count != len(docs):
+        log(f"WARNING: counts disagree: _count {count}, Lucene docs {lucene_docs}, exported passages {n_passages}")
+
+    node_cpu = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+    took = [r["took"] for r in results if r["took"] is not None]
+    ingest_took = [r["ingest_took"] for r in results if r["ingest_took"] is not None]
+    out = {
+        "index": index, "model": args.model, "dimension": created.get("dimension"),
+        "corpus": os.path.abspath(args.corpus), "documents": len(docs), "passages": n_passages,
+        "passages_per_document": n_passages / len(docs),
+        "lucene_docs": lucene_docs, "bulk_size": args.bulk_size, "clients": args.clients, "requests": len(chunks),
+        "wall_s": wall, "docs_per_s": len(docs) / wall, "passages_per_s": n_passages / wall,
+        "refresh_s": refresh_s,
+        "request_ms": summary([1000 * (r["done"] - r["sent"]) for r in results]),
+        "bulk_took_ms_sum": sum(took), "bulk_ingest_took_ms_sum": sum(ingest_took),
+        "node_cpu_s": node_cpu, "node_cores_busy": node_cpu / wall if node_cpu is not None else None,
+        "loadavg_before": load0, "loadavg_after": load1,
+        "inference": cfg,
+        "node_stats": stats_delta(before, after, index),
+        "hot_threads": hot_path if os.path.exists(hot_path) else None,
+    }
+    write_json(os.path.join(args.out, "ingest.json"), out)
+    log(f"ingest: {len(docs)} docs, {n_passages} passages in {wall:.1f}s = {out['docs_per_s']:.1f} docs/s, "
+        f"{out['passages_per_s']:.1f} passages/s" + (f", node busy {out['node_cores_busy']:.2f} cores" if node_cpu else ""))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# latency
+
+def knn_body(vector, k):
+    """The search the plugin's Retriever sends for a query vector (see retrieve/Retriever.java)."""
+    return {
+        "size": k, "_source": False, "track_total_hits": False,
+        "query": {"nested": {
+            "path": PASSAGES, "score_mode": "max",
+            "query": {"knn": {f"{PASSAGES}.vector": {"vector": vector, "k": k, "expand_nested_docs": True}}},
+            "inner_hits": {"size": k, "_source": {"includes": PASSAGE_FIELDS}},
+        }},
+    }
+
+
+def knn_top(resp, k):
+    """Top k (doc id, passage number) across documents, as the Retriever ranks them."""
+    found = []
+    for hit in resp["hits"]["hits"]:
+        for p in hit.get("inner_hits", {}).get(PASSAGES, {}).get("hits", {}).get("hits", []):
+            found.append((p["_score"], hit["_id"], p["_source"]["num"]))
+    found.sort(key=lambda x: -x[0])
+    return [(d, n) for _, d, n in found[:k]]
+
+
+def cmd_latency(args):
+    http = Http(args.url)
+    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    vecs = [json.loads(line) for line in open(os.path.join(args.out, "query_vectors.jsonl"), encoding="utf-8") if line.strip()]
+    if len(vecs) != len(qs):
+        raise RealmError(f"{len(qs)} questions but {len(vecs)} query vectors")
+    rounds = len(vecs[0]["ms"])
+    k, index = args.k, args.index
+
+    def realm(i):
+        t0 = time.perf_counter()
+        r = http.request("POST", f"/{index}/_realm", {"query": qs[i], "k": k})
+        return 1000 * (time.perf_counter() - t0), r
+
+    def knn(i):
+        body = json.dumps(knn_body(vecs[i]["vector"], k))  # serialised outside the timed part, like the vector
+        t0 = time.perf_counter()
+        r = http.request("POST", f"/{index}/_search", body)
+        return 1000 * (time.perf_counter() - t0), r
+
+    warm = min(5, len(qs))
+    log(f"latency warm-up: {warm} _realm and {warm} k-NN requests")
+    for i in range(warm):
+        realm(i)
+        knn(i)
+
+    realm_ms, knn_ms, baseline_ms, took, enc, srch = [], [], [], [], [], []
+    same_top1 = same_topk = compared = 0
+    total = rounds * len(qs)
+    prog = Progress("latency", total, "questions")
+    n = 0
+    for r in range(rounds):
+        for i in range(len(qs)):
+            # alternate which request goes first, so neither always finds the other's caches warm
+            if (i + r) % 2 == 0:
+                rm, rr = realm(i)
+                km, kr = knn(i)
+            else:
+                km, kr = knn(i)
+                rm, rr = realm(i)
+            realm_ms.append(rm)
+            knn_ms.append(km)
+            baseline_ms.append(vecs[i]["ms"][r] + km)
+            if rr.get("took") is not None:
+                took.append(rr["took"])
+            timing = rr.get("timing") or {}
+            if "encode" in timing:
+                enc.append(timing["encode"])
+            if "search" in timing:
+                srch.append(timing["search"])
+            a = [(p["_id"], p["passage"]) for p in rr.get("passages", [])]
+            b = knn_top(kr, k)
+            compared += 1
+            same_top1 += bool(a and b and a[0] == b[0])
+            same_topk += set(a) == set(b)
+            n += 1
+            prog.update(n)
+    prog.update(n, force=True)
+    encode_ms = [v["ms"][r] for r in range(rounds) for v in vecs]
+    out = {
+        "index": index, "k": k, "questions": len(qs), "rounds": rounds, "samples": len(realm_ms),
+        "realm_ms": summary(realm_ms), "knn_ms": summary(knn_ms), "bare_encode_ms": summary(encode_ms),
+        "baseline_ms": summary(baseline_ms),
+        "realm_server_took_ms": summary(took), "realm_server_encode_ms": summary(enc), "realm_server_search_ms": summary(srch),
+        "same_top1_as_raw_knn": same_top1 / compared, "same_topk_set_as_raw_knn": same_topk / compared,
+        "loadavg": os.getloadavg(),
+    }
+    write_json(os.path.join(args.out, "latency.json"), out)
+    log(f"latency: _realm p50 {out['realm_ms']['p50']:.1f} ms p99 {out['realm_ms']['p99']:.1f} ms; baseline p50 "
+        f"{out['baseline_ms']['p50']:.1f} ms p99 {out['baseline_ms']['p99']:.1f} ms")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# report
+
+def cpu_rate(n, cpu_s):
+    return n / cpu_s if cpu_s else None
+
+
+def machine_info():
+    info = {"nproc": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    try:
+        info["nproc_available"] = len(os.sched_getaffinity(0))
+    except AttributeError:
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu_model"] = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            info["mem_total_gb"] = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    info["loadavg"] = os.getloadavg()
+    return info
+
+
+def cmd_report(args):
+    d = args.out
+    ingest, bare, lat = read_json(f"{d}/ingest.json"), read_json(f"{d}/bare.json"), read_json(f"{d}/latency.json")
+    qinfo = read_json(f"{d}/questions.json")
+    bare_pps = bare["global"]["passages_per_s"]
+    bare_grouped = bare["grouped"]["passages_per_s"]
+    ratio = ingest["passages_per_s"] / bare_pps
+    r, b, kn, e = lat["realm_ms"], lat["baseline_ms"], lat["knn_ms"], lat["bare_encode_ms"]
+    res = {
+        "ingest_docs_per_s": ingest["docs_per_s"],
+        "ingest_passages_per_s": ingest["passages_per_s"],
+        "bare_passages_per_s": bare_pps,
+        "bare_grouped_passages_per_s": bare_grouped,
+        "ingest_ratio": ratio,
+        "ingest_ratio_vs_grouped": ingest["passages_per_s"] / bare_grouped,
+        "ingest_target_ratio": args.target,
+        "ingest_pass": ratio >= args.target,
+        "realm_p50_ms": r["p50"], "realm_p99_ms": r["p99"],
+        "baseline_p50_ms": b["p50"], "baseline_p99_ms": b["p99"],
+        "bare_encode_p50_ms": e["p50"], "knn_p50_ms": kn["p50"], "knn_p99_ms": kn["p99"],
+        "realm_overhead_p50_ms": r["p50"] - b["p50"],
+        "realm_server_took_p50_ms": lat["realm_server_took_ms"].get("p50"),
+        # CPU time per passage is far less sensitive than wall time to other work on the machine: when the machine is
+        # shared, compare these too.
+        "ingest_node_cores_busy": ingest.get("node_cores_busy"),
+        "bare_cores_busy": bare["global"].get("cores_used"),
+        "ingest_passages_per_cpu_s": cpu_rate(ingest["passages"], ingest.get("node_cpu_s")),
+        "bare_passages_per_cpu_s": bare["global"].get("passages_per_cpu_s"),
+        "model": ingest["model"],
+        "corpus": ingest["corpus"], "documents": ingest["documents"], "passages": ingest["passages"],
+        "questions_file": qinfo["file"], "questions": lat["questions"], "latency_rounds": lat["rounds"],
+        "latency_samples": lat["samples"], "k": lat["k"],
+        "bulk_size": ingest["bulk_size"], "clients": ingest["clients"],
+        "inference_threads": bare["threads"], "batch_size": bare["batch"], "intra_op_threads": bare["intra_op_threads"],
+        "node_url": args.url, "node_started_by_bench": args.started_node,
+        "machine": machine_info(),
+        "ingest": ingest, "bare": bare, "latency": lat,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    if res["ingest_passages_per_cpu_s"] and res["bare_passages_per_cpu_s"]:
+        res["ingest_cpu_ratio"] = res["ingest_passages_per_cpu_s"] / res["bare_passages_per_cpu_s"]
+    nproc = res["machine"]["nproc"] or 1
+    loads = {"ingest": max(ingest["loadavg_before"][0], ingest["loadavg_after"][0]),
+             "bare": max(bare["global"].get("loadavg_before", 0), bare["global"].get("loadavg_after", 0)),
+             "latency": lat["loadavg"][0]}
+    res["loadavg_1m"] = loads
+    res["machine_busy"] = max(loads.values()) > nproc
+    write_json(f"{d}/bench.json", res)
+
+    verdict = "PASS" if res["ingest_pass"] else "BELOW"
+    rows = [
+        ("ingest documents/s (_bulk + pipeline)", f"{res['ingest_docs_per_s']:.1f}", ""),
+        ("ingest passages/s", f"{res['ingest_passages_per_s']:.1f}",
+         f"{ingest['passages']} passages of {ingest['documents']} docs in {ingest['wall_s']:.1f}s"),
+        ("bare encoder passages/s", f"{bare_pps:.1f}",
+         f"{bare['threads']} threads, batches of {bare['batch']}, all passages length-sorted"),
+        ("bare encoder, batched per _bulk", f"{bare_grouped:.1f}", "same, but sorted/batched within each request"),
+        ("ingest ratio (target >= %.2f)" % args.target, f"{ratio:.2f}", verdict),
+        ("  passages per CPU-second, node / bare",
+         f"{res['ingest_passages_per_cpu_s']:.1f} / {res['bare_passages_per_cpu_s']:.1f}"
+         if res.get("ingest_cpu_ratio") else "n/a",
+         f"ratio {res['ingest_cpu_ratio']:.2f}; cores busy: node {res['ingest_node_cores_busy']:.2f}, bare "
+         f"{res['bare_cores_busy']:.2f}" if res.get("ingest_cpu_ratio") else "node CPU not measured (--url)"),
+        ("_realm p50 / p99 ms", f"{r['p50']:.1f} / {r['p99']:.1f}",
+         f"{lat['samples']} requests ({lat['questions']} questions x {lat['rounds']}), k={lat['k']}"),
+        ("baseline p50 / p99 ms", f"{b['p50']:.1f} / {b['p99']:.1f}", "bare query encode + raw nested k-NN _search"),
+        ("  bare query encode p50 ms", f"{e['p50']:.1f}", "1 thread, node stopped"),
+        ("  raw k-NN _search p50 / p99 ms", f"{kn['p50']:.1f} / {kn['p99']:.1f}", "precomputed vector"),
+        ("_realm overhead p50 ms", f"{res['realm_overhead_p50_ms']:+.1f}",
+         f"same top-{lat['k']} as raw k-NN: {100 * lat['same_topk_set_as_raw_knn']:.0f}%"),
+    ]
+    w0 = max(len(x[0]) for x in rows)
+    w1 = max(len(x[1]) for x in rows)
+    print()
+    print(f"opensearch-realm bench: model {res['model']}, corpus {os.path.basename(res['corpus'])}, "
+          f"{res['machine']['nproc']} CPUs ({res['machine'].get('cpu_model', '?')})")
+    print("-" * (w0 + w1 + 50))
+    for a, v, note in rows:
+        print(f"{a:<{w0}}  {v:>{w1}}  {note}")
+    print("-" * (w0 + w1 + 50))
+    print(f"1-min load average: ingest {loads['ingest']:.1f}, latency {loads['latency']:.1f}, bare {loads['bare']:.1f} "
+          f"on {nproc} CPUs")
+    if res["machine_busy"]:
+        print(f"WARNING: other processes competed for the {nproc} CPUs during the run (load above {nproc}): wall-clock "
+              "figures are noisy; the per-CPU-second ratio is the steadier comparison.")
+    print(f"written: {d}/bench.json")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    q = sub.add_parser("questions")
+    q.add_argument("--questions", required=True)
+    q.add_argument("--out", required=True)
+    q.add_argument("--max", type=int, default=200)
+    q.add_argument("--rounds", type=int, default=0, help="0: enough rounds for --min-samples")
+    q.add_argument("--min-samples", type=int, default=100)
+    i = sub.add_parser("ingest")
+    i.add_argument("--url", required=True)
+    i.add_argument("--index", required=True)
+    i.add_argument("--corpus", required=True)
+    i.add_argument("--out", required=True)
+    i.add_argument("--model", default="all-minilm-l6-v2")
+    i.add_argument("--bulk-size", type=int, default=32)
+    i.add_argument("--clients", type=int, default=2)
+    i.add_argument("--node-pid", type=int)
+    i2 = sub.add_parser("config")
+    i2.add_argument("--url", required=True)
+    la = sub.add_parser("latency")
+    la.add_argument("--url", required=True)
+    la.add_argument("--index", required=True)
+    la.add_argument("--out", required=True)
+    la.add_argument("--k", type=int, default=5)
+    r = sub.add_parser("report")
+    r.add_argument("--out", required=True)
+    r.add_argument("--target", type=float, default=0.8)
+    r.add_argument("--url", default=None)
+    r.add_argument("--started-node", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "questions":
+            cmd_questions(args)
+        elif args.cmd == "ingest":
+            cmd_ingest(args)
+        elif args.cmd == "config":
+            print(json.dumps(inference_config(Http(args.url))))
+        elif args.cmd == "latency":
+            cmd_latency(args)
+        elif args.cmd == "report":
+            cmd_report(args)
+    except RealmError as e:
+        log(f"ERROR: {e}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
