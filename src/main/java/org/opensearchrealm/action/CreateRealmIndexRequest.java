@@ -10,6 +10,8 @@ import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.index.IndexSettings;
+import org.opensearchrealm.index.RealmMapping;
 import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
 
@@ -68,6 +70,8 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         }
         if (sourceField == null || sourceField.isBlank()) {
             e = addValidationError("[source_field] must not be empty", e);
+        } else if (sourceField.equals(RealmMapping.PASSAGES) || sourceField.startsWith(RealmMapping.PASSAGES + ".") || sourceField.startsWith("_")) {
+            e = addValidationError("[source_field] cannot be [" + sourceField + "]: the name is reserved for passages or metadata", e);
         }
         if (model == null || model.isBlank()) {
             e = addValidationError("[model] must not be empty", e);
@@ -120,6 +124,8 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         return Settings.builder()
             .put(indexSettings)
             .put("index.knn", true)
+            // a document may contribute up to k passages (inner hits), and k goes up to realm.search.max_k
+            .put(IndexSettings.MAX_INNER_RESULT_WINDOW_SETTING.getKey(), RealmSettings.MAX_K_LIMIT)
             .put("index.default_pipeline", pipelineId(index))
             .put(RealmSettings.INDEX_MODEL.getKey(), model)
             .put(RealmSettings.INDEX_SOURCE_FIELD.getKey(), sourceField)

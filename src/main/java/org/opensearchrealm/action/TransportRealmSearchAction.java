@@ -8,10 +8,11 @@ import org.apache.logging.log4j.Logger;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cluster.ClusterState;
-import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.common.regex.Regex;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
@@ -20,7 +21,9 @@ import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.retrieve.Retriever;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Answers {@code _realm}: encodes the question with the indices' model on the inference pool, then retrieves the
@@ -63,7 +66,8 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         String modelId;
         try {
             checkLimits(request);
-            modelId = modelOf(clusterService.state(), resolver.concreteIndexNames(clusterService.state(), request));
+            ClusterState state = clusterService.state();
+            modelId = modelOf(state, resolver.concreteIndexNames(state, request), explicitIndices(state, request));
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -102,16 +106,22 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         }
     }
 
-    /** The one model shared by the indices; queries can only be compared with passages embedded by the same model. */
-    static String modelOf(ClusterState state, String[] indices) {
+    /**
+     * The one model shared by the REALM indices; queries can only be compared with passages embedded by the same model.
+     * Other indices are an error when named (directly or through an alias), and skipped when a wildcard matched them,
+     * as {@code _search} searches whatever a wildcard matches.
+     */
+    static String modelOf(ClusterState state, String[] indices, Set<String> named) {
         String model = null;
         for (String index : indices) {
-            IndexMetadata metadata = state.metadata().index(index);
-            String indexModel = RealmSettings.INDEX_MODEL.get(metadata.getSettings());
+            String indexModel = RealmSettings.INDEX_MODEL.get(state.metadata().index(index).getSettings());
             if (indexModel.isEmpty()) {
-                throw new IllegalArgumentException(
-                    "index [" + index + "] is not a REALM index; create one with PUT /_plugins/_realm/indices/{name}"
-                );
+                if (named.contains(index)) {
+                    throw new IllegalArgumentException(
+                        "index [" + index + "] is not a REALM index; create one with PUT /_plugins/_realm/indices/{name}"
+                    );
+                }
+                continue;
             }
             if (model != null && model.equals(indexModel) == false) {
                 throw new IllegalArgumentException(
@@ -121,6 +131,14 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             model = indexModel;
         }
         return model;
+    }
+
+    /** The indices the request names without a wildcard. */
+    private Set<String> explicitIndices(ClusterState state, RealmSearchRequest request) {
+        String[] named = Arrays.stream(request.indices())
+            .filter(e -> Regex.isSimpleMatchPattern(e) == false && Metadata.ALL.equals(e) == false)
+            .toArray(String[]::new);
+        return named.length == 0 ? Set.of() : Set.of(resolver.concreteIndexNames(state, request.indicesOptions(), named));
     }
 
     private static long millisSince(long startNanos) {

@@ -21,8 +21,18 @@ public final class RealmSettings {
         Property.Final
     );
 
+    /** The highest value {@link #MAX_K} can be given. */
+    public static final int MAX_K_LIMIT = 10_000;
+
     /** Largest {@code k} a {@code _realm} request may ask for. */
-    public static final Setting<Integer> MAX_K = Setting.intSetting("realm.search.max_k", 100, 1, 10_000, Property.NodeScope, Property.Dynamic);
+    public static final Setting<Integer> MAX_K = Setting.intSetting(
+        "realm.search.max_k",
+        100,
+        1,
+        MAX_K_LIMIT,
+        Property.NodeScope,
+        Property.Dynamic
+    );
 
     /** Longest query, in characters, that {@code _realm} accepts. */
     public static final Setting<Integer> MAX_QUERY_CHARS = Setting.intSetting(

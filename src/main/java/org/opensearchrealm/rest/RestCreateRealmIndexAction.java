@@ -36,51 +36,51 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        Body body = new Body();
+        if (request.hasContent()) {
+            try (XContentParser parser = request.contentParser()) {
+                RestParsing.readObject(parser, body::read);
+            }
+        }
+        CreateRealmIndexRequest create = new CreateRealmIndexRequest(
+            request.param("index"),
+            body.sourceField,
+            body.model,
+            body.passageTokens,
+            body.overlapTokens,
+            body.settings
+        );
+        return channel -> client.execute(CreateRealmIndexAction.INSTANCE, create, new RestToXContentListener<>(channel));
+    }
+
+    /** The body's fields, with their defaults. */
+    private static final class Body {
         String sourceField = CreateRealmIndexRequest.DEFAULT_SOURCE_FIELD;
         String model = CreateRealmIndexRequest.DEFAULT_MODEL;
         int passageTokens = PassageProcessorFactory.DEFAULT_PASSAGE_TOKENS;
         int overlapTokens = PassageProcessorFactory.DEFAULT_OVERLAP_TOKENS;
         Settings settings = Settings.EMPTY;
-        if (request.hasContent()) {
-            try (XContentParser parser = request.contentParser()) {
-                RestParsing.expectStartObject(parser);
-                String field = null;
-                for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
-                    if (token == XContentParser.Token.FIELD_NAME) {
-                        field = parser.currentName();
-                        continue;
-                    }
-                    switch (field) {
-                        case "source_field" -> sourceField = RestParsing.string(parser, field);
-                        case "model" -> model = RestParsing.string(parser, field);
-                        case PassageProcessorFactory.PASSAGE_TOKENS -> passageTokens = RestParsing.integer(parser, field);
-                        case PassageProcessorFactory.OVERLAP_TOKENS -> overlapTokens = RestParsing.integer(parser, field);
-                        case "settings" -> {
-                            RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
-                            settings = Settings.fromXContent(parser);
-                        }
-                        default -> throw RestParsing.unknownField(
-                            parser,
-                            field,
-                            "source_field",
-                            "model",
-                            PassageProcessorFactory.PASSAGE_TOKENS,
-                            PassageProcessorFactory.OVERLAP_TOKENS,
-                            "settings"
-                        );
-                    }
+
+        void read(String field, XContentParser parser) throws IOException {
+            switch (field) {
+                case "source_field" -> sourceField = RestParsing.string(parser, field);
+                case "model" -> model = RestParsing.string(parser, field);
+                case PassageProcessorFactory.PASSAGE_TOKENS -> passageTokens = RestParsing.integer(parser, field);
+                case PassageProcessorFactory.OVERLAP_TOKENS -> overlapTokens = RestParsing.integer(parser, field);
+                case "settings" -> {
+                    RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
+                    settings = Settings.fromXContent(parser);
                 }
-                RestParsing.expectEnd(parser);
+                default -> throw RestParsing.unknownField(
+                    parser,
+                    field,
+                    "source_field",
+                    "model",
+                    PassageProcessorFactory.PASSAGE_TOKENS,
+                    PassageProcessorFactory.OVERLAP_TOKENS,
+                    "settings"
+                );
             }
         }
-        CreateRealmIndexRequest create = new CreateRealmIndexRequest(
-            request.param("index"),
-            sourceField,
-            model,
-            passageTokens,
-            overlapTokens,
-            settings
-        );
-        return channel -> client.execute(CreateRealmIndexAction.INSTANCE, create, new RestToXContentListener<>(channel));
     }
 }

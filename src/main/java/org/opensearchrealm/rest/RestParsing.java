@@ -14,7 +14,26 @@ final class RestParsing {
 
     private RestParsing() {}
 
-    static void expectStartObject(XContentParser parser) throws IOException {
+    /** Reads one field's value; the parser stands on the value's first token. */
+    interface FieldReader {
+        void read(String field, XContentParser parser) throws IOException;
+    }
+
+    /** Reads a body that must be one JSON object, handing each field to {@code reader}. */
+    static void readObject(XContentParser parser, FieldReader reader) throws IOException {
+        expectStartObject(parser);
+        String field = null;
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                field = parser.currentName();
+            } else {
+                reader.read(field, parser);
+            }
+        }
+        expectEnd(parser);
+    }
+
+    private static void expectStartObject(XContentParser parser) throws IOException {
         if (parser.currentToken() == null) {
             parser.nextToken();
         }
@@ -23,7 +42,7 @@ final class RestParsing {
         }
     }
 
-    static void expectEnd(XContentParser parser) throws IOException {
+    private static void expectEnd(XContentParser parser) throws IOException {
         if (parser.nextToken() != null) {
             throw new XContentParseException(parser.getTokenLocation(), "unexpected content after the request body's object");
         }

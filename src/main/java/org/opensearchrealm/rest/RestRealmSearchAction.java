@@ -37,44 +37,35 @@ public final class RestRealmSearchAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
-        String[] indices = Strings.splitStringByCommaToArray(request.param("index"));
-        String query = request.param("q");
-        int k = request.paramAsInt("k", RealmSearchRequest.DEFAULT_K);
-        QueryBuilder filter = null;
+        Body body = new Body();
+        body.query = request.param("q");
+        body.k = request.paramAsInt("k", RealmSearchRequest.DEFAULT_K);
         if (request.hasContentOrSourceParam()) {
-            Body body = parseBody(request, query, k);
-            query = body.query;
-            k = body.k;
-            filter = body.filter;
+            try (XContentParser parser = request.contentOrSourceParamParser()) {
+                RestParsing.readObject(parser, body::read);
+            }
         }
-        RealmSearchRequest searchRequest = new RealmSearchRequest(indices, query, k, filter);
+        String[] indices = Strings.splitStringByCommaToArray(request.param("index"));
+        RealmSearchRequest searchRequest = new RealmSearchRequest(indices, body.query, body.k, body.filter);
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 
-    private record Body(String query, int k, QueryBuilder filter) {}
+    /** The request's parameters as read so far; the body's fields override the URL's. */
+    private static final class Body {
+        String query;
+        int k;
+        QueryBuilder filter;
 
-    private static Body parseBody(RestRequest request, String query, int k) throws IOException {
-        QueryBuilder filter = null;
-        try (XContentParser parser = request.contentOrSourceParamParser()) {
-            RestParsing.expectStartObject(parser);
-            String field = null;
-            for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
-                if (token == XContentParser.Token.FIELD_NAME) {
-                    field = parser.currentName();
-                    continue;
+        void read(String field, XContentParser parser) throws IOException {
+            switch (field) {
+                case "query" -> query = RestParsing.string(parser, field);
+                case "k" -> k = RestParsing.integer(parser, field);
+                case "filter" -> {
+                    RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
+                    filter = AbstractQueryBuilder.parseInnerQueryBuilder(parser);
                 }
-                switch (field) {
-                    case "query" -> query = RestParsing.string(parser, field);
-                    case "k" -> k = RestParsing.integer(parser, field);
-                    case "filter" -> {
-                        RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
-                        filter = AbstractQueryBuilder.parseInnerQueryBuilder(parser);
-                    }
-                    default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter");
-                }
+                default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter");
             }
-            RestParsing.expectEnd(parser);
         }
-        return new Body(query, k, filter);
     }
 }

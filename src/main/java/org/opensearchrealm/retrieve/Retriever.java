@@ -60,6 +60,7 @@ public final class Retriever {
 
     static SearchSourceBuilder source(float[] vector, int k, QueryBuilder filter) throws IOException {
         NestedQueryBuilder nested = new NestedQueryBuilder(RealmMapping.PASSAGES, new WrapperQueryBuilder(knnQuery(vector, k, filter)), ScoreMode.Max)
+            .ignoreUnmapped(true) // a wildcard may also match indices without passages: they contribute nothing
             .innerHit(new InnerHitBuilder().setSize(k).setFetchSourceContext(new FetchSourceContext(true, PASSAGE_FIELDS, null)));
         return new SearchSourceBuilder().query(nested).size(k).fetchSource(false).trackTotalHits(false);
     }

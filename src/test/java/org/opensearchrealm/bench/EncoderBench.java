@@ -202,6 +202,7 @@ public final class EncoderBench {
         int total = batches.stream().mapToInt(List::size).sum();
         AtomicInteger done = new AtomicInteger();
         ScheduledExecutorService progress = null;
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
         if (what != null) {
@@ -246,6 +247,9 @@ public final class EncoderBench {
         result.put("passages_per_s", total / secs);
         result.put("cpu_secs", cpu);
         result.put("cores_used", cpu / secs);
+        result.put("passages_per_cpu_s", cpu > 0 ? total / cpu : null);
+        result.put("loadavg_before", loadBefore);
+        result.put("loadavg_after", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         if (what != null) {
             log(String.format("%s: %d passages in %.1f s = %.1f passages/s (%.2f cores busy)", what, total, secs, total / secs, cpu / secs));
         }

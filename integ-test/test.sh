@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's test command: every layer of tests, from unit tests to a real node that has no network.
+#   1. unit and internal-cluster tests (Surefire), and the plugin zip
+#   2. a distribution assembled from Maven Central with k-NN and the zip
+#   3. REST tests (Failsafe, *IT) against a real node of that distribution
+#   4. the offline test: a real node in a network namespace with loopback only
+# Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+LOG_TAG=test
+
+REST_PORT=9250
+REST_NODE=rest-it
+require_java21
+export JAVA_HOME="$JAVA21_HOME"
+cd "$REPO_ROOT"
+started=$SECONDS
+step() { log "step $1/4 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
+
+step 1 "unit and internal-cluster tests, then the plugin zip"
+rm -rf target/surefire-reports target/failsafe-reports
+mvn -B -ntp package
+
+zip=$(ls -t target/opensearch-realm-*.zip | head -n 1)
+step 2 "assembling the distribution with $zip"
+"$IT_DIR/assemble.sh" --plugin "$zip"
+
+step 3 "REST tests against a real node on 127.0.0.1:$REST_PORT"
+trap '"$IT_DIR/node.sh" stop --name "$REST_NODE" >/dev/null 2>&1 || true' EXIT
+"$IT_DIR/node.sh" start --name "$REST_NODE" --clean --http-port "$REST_PORT" --transport-port $((REST_PORT + 100)) --wait
+rest_rc=0
+mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
+"$IT_DIR/node.sh" stop --name "$REST_NODE"
+
+step 4 "offline test: a real node with no network"
+offline_rc=0
+"$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
+
+log "all layers done in $(fmt_secs $((SECONDS - started)))"
+python3 - "$offline_rc" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("target/failsafe-reports/TEST-*.xml"):
+    suite = ET.parse(report).getroot()
+    tests, bad = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
+    skip = int(suite.get("skipped", 0))
+    passed, failed, skipped = passed + tests - bad - skip, failed + bad, skipped + skip
+if sys.argv[1] == "0":
+    passed += 1
+else:
+    failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+((rest_rc == 0 && offline_rc == 0))

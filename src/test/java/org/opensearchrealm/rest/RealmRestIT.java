@@ -1,0 +1,631 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.rest;
+
+import org.opensearch.client.Request;
+import org.opensearch.client.RequestOptions;
+import org.opensearch.client.Response;
+import org.opensearch.client.ResponseException;
+import org.junit.After;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+/**
+ * The REST API of the plugin against a real node (k-NN and this plugin installed), given by
+ * {@code -Dtests.rest.cluster=127.0.0.1:PORT}. The base class deletes every index and resets cluster settings after
+ * each test; this class also removes the ingest pipelines REALM indices leave behind.
+ *
+ * <pre>
+ * integ-test/assemble.sh --plugin target/opensearch-realm-0.1.0.zip
+ * integ-test/node.sh start --http-port 9270 --transport-port 9370 --clean --wait
+ * mvn -Prest-it test-compile failsafe:integration-test failsafe:verify -Dtests.rest.cluster=127.0.0.1:9270 [-Dit.test=RealmRestIT#testX]
+ * integ-test/node.sh stop
+ * </pre>
+ */
+public class RealmRestIT extends RealmRestSupport {
+
+    /** Passages short enough that the longer texts below are cut into several. */
+    private static final String SMALL_PASSAGES = "{\"passage_tokens\":48,\"overlap_tokens\":8,\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0}}";
+    private static final String ONE_SHARD = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+
+    @After
+    public void deleteRealmPipelines() throws IOException {
+        wipeAllIndices(); // first, so no index still names the pipelines as its default
+        Response pipelines;
+        try {
+            pipelines = adminClient().performRequest(new Request("GET", "/_ingest/pipeline"));
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return; // no pipeline at all
+            }
+            throw e;
+        }
+        for (String id : entityAsMap(pipelines).keySet()) {
+            if (id.startsWith("realm-")) {
+                adminClient().performRequest(new Request("DELETE", "/_ingest/pipeline/" + id));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // creating indices
+
+    public void testCreateIndexWithDefaults() throws IOException {
+        Map<String, Object> created = createRealmIndex("demo", null);
+        assertThat(created.get("acknowledged"), equalTo(true));
+        assertThat(created.get("index"), equalTo("demo"));
+        assertThat(created.get("pipeline"), equalTo("realm-demo"));
+        assertThat(created.get("model"), equalTo("all-minilm-l6-v2"));
+        assertThat(created.get("dimension"), equalTo(384));
+
+        Map<String, Object> settings = getIndexSettingsAsMap("demo");
+        assertThat(settings.get("index.default_pipeline"), equalTo("realm-demo"));
+
+        Map<String, Object> pipeline = entityAsMap(client().performRequest(new Request("GET", "/_ingest/pipeline/realm-demo")));
+        assertThat(json(pipeline), containsString("\"realm_passages\""));
+
+        Map<String, Object> mapping = entityAsMap(client().performRequest(new Request("GET", "/demo/_mapping")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) mapping.get("demo")).get(
+            "mappings"
+        )).get("properties");
+        assertThat(properties, hasKey("realm_passages"));
+        assertThat(json(properties.get("realm_passages")), containsString("\"nested\""));
+        assertThat(json(properties.get("realm_passages")), containsString("\"knn_vector\""));
+
+        // the same name again: refused, and the existing index keeps its pipeline
+        ResponseException e = errorFor(request("PUT", "/_plugins/_realm/indices/demo", null));
+        assertError(e, 400, "resource_already_exists_exception", "demo");
+        assertThat(getIndexSettingsAsMap("demo").get("index.default_pipeline"), equalTo("realm-demo"));
+
+        // an index deleted through the normal API can be created again (its old pipeline must not be in the way)
+        client().performRequest(new Request("DELETE", "/demo"));
+        assertThat(createRealmIndex("demo", ONE_SHARD).get("acknowledged"), equalTo(true));
+    }
+
+    public void testCreateIndexOverAnotherFieldWithSettings() throws IOException {
+        Map<String, Object> created = createRealmIndex(
+            "notes",
+            "{\"source_field\":\"body\",\"model\":\"all-minilm-l6-v2\",\"passage_tokens\":254,\"overlap_tokens\":0,"
+                + "\"settings\":{\"number_of_shards\":3,\"number_of_replicas\":0}}"
+        );
+        assertThat(created.get("pipeline"), equalTo("realm-notes"));
+        assertThat(getIndexSettingsAsMap("notes").get("index.number_of_shards"), equalTo("3"));
+
+        indexDoc("notes", "n1", obj("title", "whales", "body", Texts.WHALES));
+        indexDoc("notes", "n2", obj("title", "bread", "body", Texts.BREAD, "text", "this field is not the source field"));
+        List<Map<String, Object>> found = passages(realmPost("notes", obj("query", "songs of migrating humpback whales", "k", 5)));
+        assertThat(found.get(0).get("_id"), equalTo("n1"));
+        for (Map<String, Object> p : found) {
+            String source = sourceText("notes", (String) p.get("_id"), "body");
+            assertThat(p.get("text"), equalTo(source.substring((Integer) p.get("start"), (Integer) p.get("end"))));
+        }
+    }
+
+    public void testCreateIndexErrors() throws IOException {
+        createRealmIndex("taken", ONE_SHARD);
+
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/taken", ONE_SHARD)), 400, "resource_already_exists_exception", "taken");
+        // a plain index of that name is just as taken
+        client().performRequest(request("PUT", "/plain-taken", ONE_SHARD));
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/plain-taken", null)), 400, "resource_already_exists_exception", "plain-taken");
+
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/m", "{\"model\":\"no-such-model\"}")), 404, null, "no-such-model");
+
+        // MiniLM reads 256 tokens, two of which are [CLS] and [SEP]
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/p", "{\"passage_tokens\":255}")), 400, null, "passage_tokens");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/p", "{\"passage_tokens\":4096}")), 400, null, "passage_tokens");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/p", "{\"passage_tokens\":0}")), 400, null, "passage_tokens");
+        assertError(
+            errorFor(request("PUT", "/_plugins/_realm/indices/o", "{\"passage_tokens\":64,\"overlap_tokens\":64}")),
+            400,
+            null,
+            "overlap_tokens"
+        );
+        assertError(
+            errorFor(request("PUT", "/_plugins/_realm/indices/o", "{\"passage_tokens\":64,\"overlap_tokens\":100}")),
+            400,
+            null,
+            "overlap_tokens"
+        );
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/o", "{\"overlap_tokens\":-1}")), 400, null, "overlap_tokens");
+
+        // unknown fields and wrong types are named
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/u", "{\"passage_token\":100}")), 400, null, "passage_token");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/u", "{\"mappings\":{}}")), 400, null, "mappings");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "{\"passage_tokens\":\"many\"}")), 400, null, "passage_tokens");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "{\"passage_tokens\":12.5}")), 400, null, "passage_tokens");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "{\"model\":7}")), 400, null, "model");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "{\"source_field\":[\"a\",\"b\"]}")), 400, null, "source_field");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "{\"settings\":\"shards=1\"}")), 400, null, "settings");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "{\"passage_tokens\":")), 400, null);
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/t", "[1,2]")), 400, null);
+
+        // settings the plugin owns
+        assertError(
+            errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"index.default_pipeline\":\"mine\"}}")),
+            400,
+            null,
+            "index.default_pipeline"
+        );
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"default_pipeline\":\"mine\"}}")), 400, null, "default_pipeline");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"index\":{\"knn\":false}}}")), 400, null, "index.knn");
+        assertError(errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"index.knn\":false}}")), 400, null, "index.knn");
+        assertError(
+            errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"index.realm.model\":\"bge-small-en-v15\"}}")),
+            400,
+            null,
+            "index.realm.model"
+        );
+
+        // nothing was left behind by the refused requests
+        for (String name : List.of("m", "p", "o", "u", "t", "s")) {
+            assertFalse("index [" + name + "] exists after a refused create", indexExists(name));
+        }
+        // the largest passage MiniLM allows is accepted
+        assertThat(createRealmIndex("p", "{\"passage_tokens\":254,\"overlap_tokens\":253}").get("acknowledged"), equalTo(true));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // ingest and retrieval
+
+    public void testIngestAndRetrieveWithPostAndGet() throws IOException {
+        createRealmIndex("kb", SMALL_PASSAGES);
+        indexDoc("kb", "volcano", obj("title", "Volcanoes", "text", Texts.VOLCANO));
+        bulk(
+            "kb",
+            List.of(
+                Map.of("_id", "bread", "doc", obj("title", "Sourdough", "text", Texts.BREAD)),
+                Map.of("_id", "chess", "doc", obj("title", "Chess openings", "text", Texts.CHESS)),
+                Map.of("_id", "whales", "doc", obj("title", "Humpback whales", "text", Texts.WHALES)),
+                Map.of("_id", "dessert", "doc", obj("title", "Crème brûlée", "text", Texts.DESSERT))
+            )
+        );
+
+        Map<String, String> questions = Map.of(
+            "volcano", "How does magma rise to the surface and erupt from a volcano?",
+            "bread", "How is sourdough leavened and how is the loaf baked?",
+            "chess", "Which chess openings fight for the centre of the board?",
+            "whales", "Why do humpback whales migrate and sing?",
+            "dessert", "French custard dessert with a crust of burnt sugar"
+        );
+        for (Map.Entry<String, String> q : questions.entrySet()) {
+            Map<String, Object> post = realmPost("kb", obj("query", q.getValue(), "k", 4));
+            assertThat(post.get("took"), instanceOf(Integer.class));
+            assertThat((Integer) post.get("took"), greaterThanOrEqualTo(0));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> timing = (Map<String, Object>) post.get("timing");
+            assertThat(timing, notNullValue());
+            assertThat(((Number) timing.get("encode")).doubleValue(), greaterThanOrEqualTo(0.0));
+            assertThat(((Number) timing.get("search")).doubleValue(), greaterThanOrEqualTo(0.0));
+
+            List<Map<String, Object>> found = passages(post);
+            assertThat(found, hasSize(4));
+            assertThat("best passage for [" + q.getValue() + "]: " + found, found.get(0).get("_id"), equalTo(q.getKey()));
+            assertWellFormed("kb", found);
+
+            // the same question through GET gives the same passages
+            List<Map<String, Object>> viaGet = passages(realmGet("kb", q.getValue(), "4"));
+            assertThat(keys(viaGet), equalTo(keys(found)));
+        }
+
+        // k defaults to 5 when absent
+        assertThat(passages(realmGet("kb", "volcanic ash and aircraft", null)), hasSize(5));
+        assertThat(passages(realmPost("kb", obj("query", "volcanic ash and aircraft"))), hasSize(5));
+
+        // several passages of one document compete: the long volcano text has many, all relevant
+        List<Map<String, Object>> volcanic = passages(realmPost("kb", obj("query", "volcano eruption lava magma ash", "k", 3)));
+        assertThat(idsOf(volcanic), everyItem(equalTo("volcano")));
+        assertThat(volcanic.stream().map(p -> p.get("passage")).collect(Collectors.toSet()), hasSize(3));
+
+        // k larger than the number of passages: every passage, each once, covering each text
+        List<Map<String, Object>> all = allPassagesOf("kb", "anything at all", 100);
+        assertWellFormed("kb", all);
+        for (String id : questions.keySet()) {
+            assertCovers(sourceText("kb", id, "text"), all.stream().filter(p -> id.equals(p.get("_id"))).toList(), true);
+        }
+        assertThat(all.stream().filter(p -> "volcano".equals(p.get("_id"))).count(), greaterThan(3L));
+
+        // the top k are the k best of all passages, whichever documents they come from
+        for (String question : List.of("sugar and flour in the kitchen", "animals of the sea", "warning signs before an eruption")) {
+            List<Map<String, Object>> everything = allPassagesOf("kb", question, 100);
+            for (int k : new int[] { 1, 3, 7, 12 }) {
+                List<Map<String, Object>> top = passages(realmPost("kb", obj("query", question, "k", k)));
+                assertThat("top " + k + " for [" + question + "]", keys(top), equalTo(keys(everything.subList(0, k))));
+            }
+        }
+    }
+
+    /** Offsets are in UTF-16 code units of the source, as Java's and JavaScript's substring count them. */
+    public void testOffsetsWithNonAsciiText() throws IOException {
+        createRealmIndex("intl", "{\"passage_tokens\":24,\"overlap_tokens\":4,\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
+        indexDoc("intl", "d", obj("text", Texts.DESSERT));
+        indexDoc("intl", "cafe", obj("text", Texts.CAFE));
+        List<Map<String, Object>> all = allPassagesOf("intl", "matcha 🍵 in 東京", 100);
+        assertWellFormed("intl", all);
+        assertCovers(Texts.DESSERT, all.stream().filter(p -> "d".equals(p.get("_id"))).toList(), true);
+        assertCovers(Texts.CAFE, all.stream().filter(p -> "cafe".equals(p.get("_id"))).toList(), true);
+    }
+
+    public void testBulkItemWithNonStringTextFails() throws IOException {
+        createRealmIndex("kb", ONE_SHARD);
+        String body = "{\"index\":{\"_id\":\"ok-1\"}}\n"
+            + json(obj("text", Texts.CHESS))
+            + "\n{\"index\":{\"_id\":\"number\"}}\n"
+            + "{\"text\":42}\n"
+            + "{\"index\":{\"_id\":\"object\"}}\n"
+            + "{\"text\":{\"nested\":\"value\"}}\n"
+            + "{\"index\":{\"_id\":\"ok-2\"}}\n"
+            + json(obj("text", Texts.WHALES))
+            + "\n";
+        Request bulk = new Request("POST", "/kb/_bulk");
+        bulk.addParameter("refresh", "true");
+        bulk.setJsonEntity(body);
+        Map<String, Object> response = entityAsMap(client().performRequest(bulk));
+        assertThat(response.get("errors"), equalTo(true));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Map<String, Object>>> items = (List<Map<String, Map<String, Object>>>) response.get("items");
+        assertThat(items, hasSize(4));
+        assertThat(items.get(0).get("index").get("status"), equalTo(201));
+        assertThat(items.get(3).get("index").get("status"), equalTo(201));
+        for (int i : new int[] { 1, 2 }) {
+            Map<String, Object> item = items.get(i).get("index");
+            assertThat(json(item), item.get("status"), equalTo(400));
+            assertThat(json(item), containsString("text"));
+        }
+        assertThat(idsOf(allPassagesOf("kb", "chess openings", 100)), equalTo(Set.of("ok-1", "ok-2")));
+        assertThat(errorFor(new Request("GET", "/kb/_doc/number")).getResponse().getStatusLine().getStatusCode(), equalTo(404));
+    }
+
+    public void testReindexReplacesPassages() throws IOException {
+        createRealmIndex("kb", SMALL_PASSAGES);
+        indexDoc("kb", "doc-1", obj("text", Texts.VOLCANO));
+        indexDoc("kb", "other", obj("text", Texts.CHESS));
+        List<Map<String, Object>> before = passages(realmPost("kb", obj("query", "magma chamber and pyroclastic flows", "k", 3)));
+        assertThat(before.get(0).get("_id"), equalTo("doc-1"));
+        long oldCount = allPassagesOf("kb", "volcano", 100).stream().filter(p -> "doc-1".equals(p.get("_id"))).count();
+        assertThat(oldCount, greaterThan(2L));
+
+        // re-index the same id with a short text about something else
+        indexDoc("kb", "doc-1", obj("text", Texts.KNITTING));
+        List<Map<String, Object>> all = allPassagesOf("kb", "magma chamber and pyroclastic flows", 100);
+        List<Map<String, Object>> ofDoc = all.stream().filter(p -> "doc-1".equals(p.get("_id"))).toList();
+        assertWellFormed("kb", all);
+        assertCovers(Texts.KNITTING, ofDoc, true);
+        for (Map<String, Object> p : all) {
+            assertThat("old passage still retrievable: " + p, (String) p.get("text"), not(containsString("magma")));
+            assertThat("old passage still retrievable: " + p, (String) p.get("text"), not(containsString("volcan")));
+        }
+        assertThat(passages(realmGet("kb", "knitting wool with needles", "1")).get(0).get("_id"), equalTo("doc-1"));
+
+        // a partial update that changes the text also replaces the passages; OpenSearch warns that running a default
+        // pipeline on _update is deprecated, which is not the plugin's doing
+        Request update = request("POST", "/kb/_update/doc-1", json(obj("doc", obj("text", Texts.WHALES))));
+        update.addParameter("refresh", "true");
+        RequestOptions.Builder options = RequestOptions.DEFAULT.toBuilder();
+        options.setWarningsHandler(warnings -> warnings.stream().anyMatch(w -> w.contains("ingest pipeline") == false));
+        update.setOptions(options);
+        client().performRequest(update);
+        List<Map<String, Object>> afterUpdate = allPassagesOf("kb", "humpback whale songs", 100);
+        assertWellFormed("kb", afterUpdate);
+        assertCovers(Texts.WHALES, afterUpdate.stream().filter(p -> "doc-1".equals(p.get("_id"))).toList(), true);
+        for (Map<String, Object> p : afterUpdate) {
+            assertThat((String) p.get("text"), not(containsString("knit")));
+        }
+    }
+
+    public void testDeleteRemovesPassages() throws IOException {
+        createRealmIndex("kb", SMALL_PASSAGES);
+        indexDoc("kb", "volcano", obj("text", Texts.VOLCANO));
+        indexDoc("kb", "bread", obj("text", Texts.BREAD));
+        indexDoc("kb", "whales", obj("text", Texts.WHALES));
+        assertThat(idsOf(allPassagesOf("kb", "lava", 100)), equalTo(Set.of("volcano", "bread", "whales")));
+
+        Request delete = new Request("DELETE", "/kb/_doc/volcano");
+        delete.addParameter("refresh", "true");
+        client().performRequest(delete);
+
+        List<Map<String, Object>> all = allPassagesOf("kb", "How does magma rise to the surface and erupt?", 100);
+        assertThat(idsOf(all), equalTo(Set.of("bread", "whales")));
+        assertWellFormed("kb", all);
+
+        // and through _bulk (_delete_by_query lives in the reindex module, which the test distribution lacks)
+        Request bulkDelete = request("POST", "/kb/_bulk", "{\"delete\":{\"_id\":\"bread\"}}\n");
+        bulkDelete.addParameter("refresh", "true");
+        assertThat(entityAsMap(client().performRequest(bulkDelete)).get("errors"), equalTo(false));
+        assertThat(idsOf(allPassagesOf("kb", "sourdough", 100)), equalTo(Set.of("whales")));
+    }
+
+    public void testFilterRestrictsDocuments() throws IOException {
+        createRealmIndex("kb", SMALL_PASSAGES);
+        indexDoc("kb", "volcano", obj("topic", "science", "year", 2001, "text", Texts.VOLCANO));
+        indexDoc("kb", "whales", obj("topic", "science", "year", 2015, "text", Texts.WHALES));
+        indexDoc("kb", "bread", obj("topic", "cooking", "year", 2010, "text", Texts.BREAD));
+        indexDoc("kb", "dessert", obj("topic", "cooking", "year", 2020, "text", Texts.DESSERT));
+        indexDoc("kb", "chess", obj("topic", "games", "year", 2020, "text", Texts.CHESS));
+
+        String question = "How does magma rise to the surface and erupt?";
+        List<Map<String, Object>> cooking = passages(
+            realmPost("kb", obj("query", question, "k", 10, "filter", obj("match", obj("topic", "cooking"))))
+        );
+        assertThat(cooking, not(empty()));
+        assertThat(idsOf(cooking), everyItem(org.hamcrest.Matchers.oneOf("bread", "dessert")));
+        assertWellFormed("kb", cooking);
+
+        List<Map<String, Object>> recent = passages(
+            realmPost("kb", obj("query", question, "k", 10, "filter", obj("range", obj("year", obj("gte", 2015)))))
+        );
+        assertThat(idsOf(recent), everyItem(org.hamcrest.Matchers.oneOf("whales", "dessert", "chess")));
+        assertThat(idsOf(recent), hasItem("whales"));
+
+        List<Map<String, Object>> notVolcano = passages(
+            realmPost(
+                "kb",
+                obj("query", question, "k", 3, "filter", obj("bool", obj("must_not", obj("ids", obj("values", List.of("volcano"))))))
+            )
+        );
+        assertThat(notVolcano, hasSize(3));
+        assertThat(idsOf(notVolcano), not(hasItem("volcano")));
+
+        // a filter that matches nothing finds nothing
+        assertThat(passages(realmPost("kb", obj("query", question, "k", 5, "filter", obj("term", obj("topic", "poetry"))))), empty());
+
+        // a filter is query DSL: bad DSL is a 400 that names it
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"filter\":{\"no_such_query\":{}}}")), 400, null, "no_such_query");
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"filter\":\"topic:science\"}")), 400, null, "filter");
+    }
+
+    public void testAliasesAndWildcards() throws IOException {
+        createRealmIndex("kb-a", ONE_SHARD);
+        createRealmIndex("kb-b", ONE_SHARD);
+        indexDoc("kb-a", "volcano", obj("text", Texts.VOLCANO));
+        indexDoc("kb-b", "bread", obj("text", Texts.BREAD));
+        client().performRequest(request("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"kb-b\",\"alias\":\"recipes\"}}]}"));
+
+        List<Map<String, Object>> both = passages(realmPost("kb-*", obj("query", "sourdough loaf", "k", 10)));
+        assertThat(both.stream().map(p -> p.get("_index")).collect(Collectors.toSet()), equalTo(Set.of("kb-a", "kb-b")));
+        assertThat(both.get(0).get("_index"), equalTo("kb-b"));
+
+        List<Map<String, Object>> list = passages(realmGet("kb-a,kb-b", "sourdough loaf", "10"));
+        assertThat(keys(list), equalTo(keys(both)));
+
+        List<Map<String, Object>> viaAlias = passages(realmPost("recipes", obj("query", "magma eruption", "k", 10)));
+        assertThat(viaAlias, not(empty()));
+        assertThat(viaAlias.stream().map(p -> p.get("_index")).collect(Collectors.toSet()), equalTo(Set.of("kb-b")));
+
+        // like _search: a wildcard matching no index is an empty answer, a missing concrete index is a 404
+        assertThat(passages(realmPost("nothing-here-*", obj("query", "magma"))), empty());
+        assertError(errorFor(realmRequest("kb-a,missing", "{\"query\":\"magma\"}")), 404, "index_not_found_exception", "missing");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // errors of _realm
+
+    public void testSearchErrorsForIndices() throws IOException {
+        assertError(errorFor(realmRequest("no-such-index", "{\"query\":\"magma\"}")), 404, "index_not_found_exception", "no-such-index");
+        Request get = new Request("GET", "/no-such-index/_realm");
+        get.addParameter("q", "magma");
+        assertError(errorFor(get), 404, "index_not_found_exception", "no-such-index");
+
+        client().performRequest(request("PUT", "/plain", ONE_SHARD));
+        indexDoc("plain", "1", obj("text", Texts.VOLCANO));
+        assertError(errorFor(realmRequest("plain", "{\"query\":\"magma\"}")), 400, null, "not a REALM index");
+        Request getPlain = new Request("GET", "/plain/_realm");
+        getPlain.addParameter("q", "magma");
+        assertError(errorFor(getPlain), 400, null, "not a REALM index");
+    }
+
+    public void testSearchErrorsForQueryAndK() throws IOException {
+        createRealmIndex("kb", ONE_SHARD);
+        indexDoc("kb", "volcano", obj("text", Texts.VOLCANO));
+
+        // empty, blank or missing query
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"\"}")), 400, null, "query");
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"   \\n\\t \"}")), 400, null, "query");
+        assertError(errorFor(realmRequest("kb", "{\"k\":3}")), 400, null, "query");
+        assertError(errorFor(realmRequest("kb", "{}")), 400, null, "query");
+        assertError(errorFor(new Request("POST", "/kb/_realm")), 400, null, "query");
+        assertError(errorFor(new Request("GET", "/kb/_realm")), 400, null, "query");
+        assertError(errorFor(getRealm("kb", "", null)), 400, null, "query");
+        assertError(errorFor(getRealm("kb", "  ", null)), 400, null, "query");
+        assertError(errorFor(realmRequest("kb", "{\"query\":null}")), 400, null, "query");
+        assertError(errorFor(realmRequest("kb", "{\"query\":42}")), 400, null, "query");
+        assertError(errorFor(realmRequest("kb", "{\"query\":[\"a\",\"b\"]}")), 400, null, "query");
+
+        // query length: the limit itself is accepted, one more character is not
+        String atLimit = "magma ".repeat(200).substring(0, 1000);
+        assertThat(passages(realmPost("kb", obj("query", atLimit, "k", 1))), hasSize(1));
+        assertError(errorFor(realmRequest("kb", json(obj("query", atLimit + "x")))), 400, null, "query", "1000");
+        assertError(errorFor(getRealm("kb", atLimit + "x", null)), 400, null, "query", "1000");
+
+        // k out of range
+        for (String k : List.of("0", "-1", "101", "100000")) {
+            assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":" + k + "}")), 400, null, "k", k);
+            assertError(errorFor(getRealm("kb", "magma", k)), 400, null, "k", k);
+        }
+        assertThat(passages(realmPost("kb", obj("query", "magma", "k", 100))), not(empty()));
+        assertThat(passages(realmPost("kb", obj("query", "magma", "k", 1))), hasSize(1));
+
+        // k not an integer
+        for (String k : List.of("\"abc\"", "1.5", "{}", "[3]", "true", "null", "\"\"", "99999999999")) {
+            assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":" + k + "}")), 400, null, "k");
+        }
+        for (String k : List.of("abc", "1.5", "", "3x")) {
+            assertError(errorFor(getRealm("kb", "magma", k)), 400, null, "k");
+        }
+
+        // malformed bodies
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",")), 400, null);
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\"} trailing")), 400, null);
+        assertError(errorFor(realmRequest("kb", "not json at all")), 400, null);
+        assertError(errorFor(realmRequest("kb", "[\"magma\"]")), 400, null, "object");
+        assertError(errorFor(realmRequest("kb", "\"magma\"")), 400, null, "object");
+        assertError(errorFor(realmRequest("kb", "42")), 400, null, "object");
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"size\":3}")), 400, null, "size");
+        assertError(errorFor(realmRequest("kb", "{\"q\":\"magma\"}")), 400, null, "q");
+        // an unknown URL parameter is refused like anywhere else in OpenSearch
+        Request unknownParam = getRealm("kb", "magma", "3");
+        unknownParam.addParameter("size", "3");
+        assertError(errorFor(unknownParam), 400, null, "size");
+    }
+
+    public void testLimitsAreDynamicClusterSettings() throws IOException {
+        createRealmIndex("kb", SMALL_PASSAGES);
+        indexDoc("kb", "volcano", obj("text", Texts.VOLCANO));
+        indexDoc("kb", "bread", obj("text", Texts.BREAD));
+        try {
+            assertThat(passages(realmPost("kb", obj("query", "magma", "k", 50))), not(empty()));
+
+            putClusterSetting("persistent", "realm.search.max_k", 3);
+            assertThat(passages(realmPost("kb", obj("query", "magma", "k", 3))), hasSize(3));
+            assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":4}")), 400, null, "k", "3");
+            assertError(errorFor(getRealm("kb", "magma", "4")), 400, null, "k", "3");
+            assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\"}")), 400, null, "k"); // the default k of 5 is over too
+
+            // raising it above the default works as well
+            putClusterSetting("transient", "realm.search.max_k", 150);
+            assertThat(passages(realmPost("kb", obj("query", "magma", "k", 150))), not(empty()));
+            putClusterSetting("transient", "realm.search.max_k", null);
+            assertThat(passages(realmPost("kb", obj("query", "magma", "k", 3))), hasSize(3)); // persistent 3 is back
+
+            putClusterSetting("persistent", "realm.search.max_query_chars", 20);
+            assertThat(passages(realmPost("kb", obj("query", "x".repeat(20), "k", 1))), hasSize(1));
+            assertError(errorFor(realmRequest("kb", json(obj("query", "x".repeat(21), "k", 1)))), 400, null, "query", "20");
+
+            // invalid values are refused by the settings API and change nothing
+            assertError(errorFor(clusterSettingRequest("persistent", "realm.search.max_k", 0)), 400, null, "realm.search.max_k");
+            assertError(errorFor(clusterSettingRequest("persistent", "realm.search.max_k", "lots")), 400, null, "realm.search.max_k");
+            assertError(errorFor(clusterSettingRequest("persistent", "realm.search.max_query_chars", 0)), 400, null, "realm.search.max_query_chars");
+            assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":4}")), 400, null, "k", "3");
+        } finally {
+            putClusterSetting("persistent", "realm.search.max_k", null);
+            putClusterSetting("transient", "realm.search.max_k", null);
+            putClusterSetting("persistent", "realm.search.max_query_chars", null);
+        }
+        // back to the defaults
+        assertThat(passages(realmPost("kb", obj("query", "magma", "k", 100))), not(empty()));
+        assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":101}")), 400, null, "k", "100");
+        assertThat(passages(realmPost("kb", obj("query", "magma ".repeat(100), "k", 1))), hasSize(1));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // helpers specific to these tests
+
+    private static Request realmRequest(String index, String body) {
+        return request("POST", "/" + index + "/_realm", body);
+    }
+
+    private static Request getRealm(String index, String q, String k) {
+        Request r = new Request("GET", "/" + index + "/_realm");
+        if (q != null) {
+            r.addParameter("q", q);
+        }
+        if (k != null) {
+            r.addParameter("k", k);
+        }
+        return r;
+    }
+
+    private static Request clusterSettingRequest(String scope, String key, Object value) throws IOException {
+        return request("PUT", "/_cluster/settings", json(obj(scope, obj(key, value))));
+    }
+
+    /** Identity of each passage in order: index, id and passage number. */
+    private static List<String> keys(List<Map<String, Object>> passages) {
+        return passages.stream().map(p -> p.get("_index") + "/" + p.get("_id") + "#" + p.get("passage")).toList();
+    }
+
+    /**
+     * Every passage has the documented fields; passages are sorted by score; no passage appears twice; each text is the
+     * slice [start, end) of its document's source field (read back with GET _doc).
+     */
+    private static void assertWellFormed(String index, List<Map<String, Object>> passages) throws IOException {
+        Set<String> seen = new HashSet<>();
+        Map<String, String> sources = new java.util.HashMap<>();
+        double previous = Double.POSITIVE_INFINITY;
+        for (Map<String, Object> p : passages) {
+            assertThat(p.toString(), p.keySet(), equalTo(Set.of("_index", "_id", "passage", "score", "start", "end", "text")));
+            assertThat(p.get("passage"), instanceOf(Integer.class));
+            assertThat(p.get("start"), instanceOf(Integer.class));
+            assertThat(p.get("end"), instanceOf(Integer.class));
+            assertThat(p.get("score"), instanceOf(Number.class));
+            double score = ((Number) p.get("score")).doubleValue();
+            assertThat("passages must be sorted by score: " + passages, score, lessThanOrEqualTo(previous));
+            assertFalse("score of " + p, Double.isNaN(score) || Double.isInfinite(score));
+            previous = score;
+            assertTrue("passage listed twice: " + p, seen.add(p.get("_index") + "/" + p.get("_id") + "#" + p.get("passage")));
+
+            String docIndex = (String) p.get("_index");
+            String source = sources.computeIfAbsent(docIndex + "/" + p.get("_id"), key -> {
+                try {
+                    return sourceText(docIndex, (String) p.get("_id"), "text");
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            int start = (Integer) p.get("start");
+            int end = (Integer) p.get("end");
+            assertThat("offsets of " + p, start, greaterThanOrEqualTo(0));
+            assertThat("offsets of " + p, end, greaterThan(start));
+            assertThat("offsets of " + p + " beyond the source's " + source.length() + " chars", end, lessThanOrEqualTo(source.length()));
+            assertThat("text of " + p, p.get("text"), equalTo(source.substring(start, end)));
+        }
+        if (index != null) {
+            assertThat(passages.stream().map(p -> (String) p.get("_index")).collect(Collectors.toSet()), everyItem(org.hamcrest.Matchers.startsWith(index)));
+        }
+    }
+
+    /**
+     * The passages of one document, all of them, numbered 0..n-1, in order, each starting after the previous one, with
+     * only whitespace left between or around them; with {@code overlapping} consecutive passages share text.
+     */
+    private static void assertCovers(String source, List<Map<String, Object>> ofDoc, boolean overlapping) {
+        assertThat("no passages for " + source, ofDoc, not(empty()));
+        List<Map<String, Object>> sorted = new ArrayList<>(ofDoc);
+        sorted.sort(Comparator.comparingInt(p -> (Integer) p.get("passage")));
+        for (int i = 0; i < sorted.size(); i++) {
+            assertThat("passage numbers " + sorted, sorted.get(i).get("passage"), is(i));
+        }
+        int first = (Integer) sorted.get(0).get("start");
+        assertThat("text before the first passage: " + sorted.get(0), source.substring(0, first).isBlank(), is(true));
+        int lastEnd = (Integer) sorted.get(sorted.size() - 1).get("end");
+        assertThat("text after the last passage: " + sorted.get(sorted.size() - 1), source.substring(lastEnd).isBlank(), is(true));
+        for (int i = 1; i < sorted.size(); i++) {
+            Map<String, Object> prev = sorted.get(i - 1);
+            Map<String, Object> next = sorted.get(i);
+            int prevStart = (Integer) prev.get("start"), prevEnd = (Integer) prev.get("end");
+            int nextStart = (Integer) next.get("start"), nextEnd = (Integer) next.get("end");
+            assertThat("passages must advance: " + prev + " then " + next, nextStart, greaterThan(prevStart));
+            assertThat("passages must advance: " + prev + " then " + next, nextEnd, greaterThan(prevEnd));
+            if (nextStart > prevEnd) {
+                assertThat("text skipped between " + prev + " and " + next, source.substring(prevEnd, nextStart).isBlank(), is(true));
+            }
+            if (overlapping) {
+                assertThat("overlap_tokens > 0 but " + prev + " and " + next + " do not overlap", nextStart, org.hamcrest.Matchers.lessThan(prevEnd));
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.rest;
+
+import org.opensearch.client.Request;
+import org.opensearch.client.Response;
+import org.opensearch.client.ResponseException;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.test.rest.OpenSearchRestTestCase;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Requests and checks shared by the REST tests of the plugin. The low-level client of the base class throws
+ * {@link ResponseException} for 4xx and 5xx answers; {@link #errorFor} expects one and {@link #assertError} reads the
+ * OpenSearch error body ({@code {"error":{"type":..,"reason":..,"root_cause":[..],"caused_by":{..}},"status":..}}).
+ */
+public abstract class RealmRestSupport extends OpenSearchRestTestCase {
+
+    // --- building requests --------------------------------------------------------------------------------------------
+
+    /** A JSON object from alternating keys and values (values may be null, maps, lists). */
+    static Map<String, Object> obj(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keys and values must alternate");
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    static String json(Object value) throws IOException {
+        XContentBuilder builder = JsonXContent.contentBuilder();
+        builder.value(value);
+        return BytesReference.bytes(builder).utf8ToString();
+    }
+
+    static Request request(String method, String endpoint, String jsonBody) {
+        Request request = new Request(method, endpoint);
+        if (jsonBody != null) {
+            request.setJsonEntity(jsonBody);
+        }
+        return request;
+    }
+
+    // --- the plugin's API ---------------------------------------------------------------------------------------------
+
+    static Map<String, Object> createRealmIndex(String name, String body) throws IOException {
+        Response response = client().performRequest(request("PUT", "/_plugins/_realm/indices/" + name, body));
+        assertEquals(200, response.getStatusLine().getStatusCode());
+        return entityAsMap(response);
+    }
+
+    static Map<String, Object> realmPost(String index, Map<String, Object> body) throws IOException {
+        Response response = client().performRequest(request("POST", "/" + index + "/_realm", json(body)));
+        assertEquals(200, response.getStatusLine().getStatusCode());
+        return entityAsMap(response);
+    }
+
+    static Map<String, Object> realmGet(String index, String q, String k) throws IOException {
+        Request request = new Request("GET", "/" + index + "/_realm");
+        request.addParameter("q", q);
+        if (k != null) {
+            request.addParameter("k", k);
+        }
+        Response response = client().performRequest(request);
+        assertEquals(200, response.getStatusLine().getStatusCode());
+        return entityAsMap(response);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> passages(Map<String, Object> realmResponse) {
+        Object passages = realmResponse.get("passages");
+        assertNotNull("no [passages] in " + realmResponse, passages);
+        return (List<Map<String, Object>>) passages;
+    }
+
+    /** Asks with a large k, so that on these small indices every passage comes back. */
+    static List<Map<String, Object>> allPassagesOf(String index, String query, int k) throws IOException {
+        List<Map<String, Object>> passages = passages(realmPost(index, obj("query", query, "k", k)));
+        assertTrue("k=" + k + " is not larger than the number of passages, " + passages.size(), passages.size() < k);
+        return passages;
+    }
+
+    static Set<String> idsOf(List<Map<String, Object>> passages) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Map<String, Object> p : passages) {
+            ids.add((String) p.get("_id"));
+        }
+        return ids;
+    }
+
+    // --- documents ----------------------------------------------------------------------------------------------------
+
+    static void indexDoc(String index, String id, Map<String, Object> doc) throws IOException {
+        Request request = request("PUT", "/" + index + "/_doc/" + id, json(doc));
+        request.addParameter("refresh", "true");
+        Response response = client().performRequest(request);
+        assertTrue(response.getStatusLine().toString(), response.getStatusLine().getStatusCode() == 200 || response.getStatusLine().getStatusCode() == 201);
+    }
+
+    /** Indexes items {@code {"_id": .., "doc": {..}}} with one {@code _bulk} request and checks that all succeeded. */
+    static void bulk(String index, List<Map<String, Object>> items) throws IOException {
+        StringBuilder body = new StringBuilder();
+        for (Map<String, Object> item : items) {
+            body.append(json(obj("index", obj("_id", item.get("_id"))))).append('\n');
+            body.append(json(item.get("doc"))).append('\n');
+        }
+        Request request = request("POST", "/" + index + "/_bulk", body.toString());
+        request.addParameter("refresh", "true");
+        Map<String, Object> response = entityAsMap(client().performRequest(request));
+        assertEquals("bulk failed: " + response, false, response.get("errors"));
+    }
+
+    /** The source field's value of a stored document. */
+    @SuppressWarnings("unchecked")
+    static String sourceText(String index, String id, String field) throws IOException {
+        Request request = new Request("GET", "/" + index + "/_doc/" + id);
+        request.addParameter("_source_includes", field);
+        Map<String, Object> doc = entityAsMap(client().performRequest(request));
+        Map<String, Object> source = (Map<String, Object>) doc.get("_source");
+        assertNotNull("no _source in " + doc, source);
+        Object text = source.get(field);
+        assertTrue("[" + field + "] of " + index + "/" + id + " is not a string: " + text, text instanceof String);
+        return (String) text;
+    }
+
+    static void putClusterSetting(String scope, String key, Object value) throws IOException {
+        Response response = client().performRequest(request("PUT", "/_cluster/settings", json(obj(scope, obj(key, value)))));
+        assertEquals(200, response.getStatusLine().getStatusCode());
+    }
+
+    // --- errors -------------------------------------------------------------------------------------------------------
+
+    /** The request must fail; returns the failure (4xx and 5xx both throw). */
+    static ResponseException errorFor(Request request) {
+        return expectThrows(ResponseException.class, () -> client().performRequest(request));
+    }
+
+    /**
+     * The failure has this HTTP status, this error type (any level of the error, when not null), and its reasons name
+     * every fragment as a whole word (so "k" matches "[k] must be..." but not "k-NN" or "max_k").
+     */
+    static void assertError(ResponseException e, int status, String type, String... fragments) throws IOException {
+        String what = e.getResponse().getRequestLine() + " -> " + e.getMessage();
+        assertEquals("HTTP status of " + what, status, e.getResponse().getStatusLine().getStatusCode());
+        Map<String, Object> body = entityAsMap(e.getResponse());
+        assertEquals("[status] in the body of " + what, status, body.get("status"));
+        List<String> types = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        collect(body.get("error"), types, reasons);
+        assertFalse("no error reason in " + what, reasons.isEmpty());
+        if (type != null) {
+            assertTrue("error type [" + type + "] expected, got " + types + " in " + what, types.contains(type));
+        }
+        for (String fragment : fragments) {
+            Pattern word = Pattern.compile("(?<![A-Za-z0-9_-])" + Pattern.quote(fragment) + "(?![A-Za-z0-9_-])");
+            assertTrue(
+                "the error reason should name [" + fragment + "]: " + reasons + " in " + what,
+                reasons.stream().anyMatch(r -> word.matcher(r).find())
+            );
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void collect(Object error, List<String> types, List<String> reasons) {
+        if (error instanceof String s) {
+            reasons.add(s);
+        } else if (error instanceof Map<?, ?> map) {
+            if (map.get("type") instanceof String t) {
+                types.add(t);
+            }
+            if (map.get("reason") instanceof String r) {
+                reasons.add(r);
+            }
+            collect(map.get("caused_by"), types, reasons);
+            if (map.get("root_cause") instanceof List<?> causes) {
+                for (Object cause : causes) {
+                    collect(cause, types, reasons);
+                }
+            }
+        }
+    }
+}
