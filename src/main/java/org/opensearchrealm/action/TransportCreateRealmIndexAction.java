@@ -66,7 +66,7 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
             if (clusterService.state().metadata().getIndicesLookup().containsKey(request.index())) {
                 throw new ResourceAlreadyExistsException("index [{}] already exists", request.index());
             }
-            model = models.descriptor(request.model());
+            model = models.descriptor(request.model(), ModelDescriptor.Task.EMBEDDING);
             putPipeline = new PutPipelineRequest(pipeline, BytesReference.bytes(pipelineDefinition(request)), MediaTypeRegistry.JSON);
             createIndex = new CreateIndexRequest(request.index()).settings(request.indexSettings())
                 .mapping(RealmMapping.mapping(request.sourceField(), model.dimension()));

@@ -81,7 +81,7 @@ public final class QaTokenizer implements AutoCloseable {
      * @param maxTokens         window length, special tokens included
      * @param docStride         passage tokens shared by consecutive windows
      * @param maxQuestionTokens questions are cut to this many word pieces
-     * @throws IOException              for an unreadable tokenizer.json
+     * @throws IOException              for an unreadable tokenizer.json (and anything else the native tokenizer throws)
      * @throws IllegalArgumentException when a window would have no room for more than {@code docStride} passage tokens
      */
     public static QaTokenizer create(byte[] tokenizerJson, int maxTokens, int docStride, int maxQuestionTokens) throws Exception {
@@ -150,15 +150,31 @@ public final class QaTokenizer implements AutoCloseable {
         return pairSpecialTokens;
     }
 
-    /** The question, cut after its {@code max_question_tokens}-th word piece if it has more. */
+    /**
+     * The question, cut after its {@code max_question_tokens}-th word piece if it has more. (A word cut in its middle
+     * can, rarely, tokenise into more pieces than before: the cut moves back until the question fits.)
+     */
     public String question(String question) {
-        Encoding encoding = pieces.encode(question);
-        CharSpan[] spans = encoding.getCharTokenSpans();
-        if (spans.length <= maxQuestionTokens) {
-            return question;
+        String cut = question;
+        int keep = maxQuestionTokens;
+        boolean first = true;
+        while (true) {
+            CharSpan[] spans = pieces.encode(cut).getCharTokenSpans();
+            if (spans.length <= maxQuestionTokens) {
+                return cut;
+            }
+            if (first == false) {
+                // the cut text tokenised into more pieces than the cut kept: move back by the excess
+                keep -= spans.length - maxQuestionTokens;
+            }
+            first = false;
+            if (keep <= 0) {
+                return "";
+            }
+            // the cut is a prefix of the question: offsets into it are offsets into the question
+            int[] utf16 = TextTokenizer.codePointToUtf16(cut);
+            cut = cut.substring(0, TextTokenizer.toUtf16(utf16, spans[keep - 1].getEnd(), cut));
         }
-        int[] utf16 = TextTokenizer.codePointToUtf16(question);
-        return question.substring(0, TextTokenizer.toUtf16(utf16, spans[maxQuestionTokens - 1].getEnd(), question));
     }
 
     /**
