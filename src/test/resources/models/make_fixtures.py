@@ -42,7 +42,8 @@ hand-written WordPiece tokenizer.json (BERT normaliser: lower-casing, accent str
 The sha256 of every file is written into the model.json files, and the tests read the hashes from model.json, never
 from code. The weights are seeded and the ONNX files are byte-for-byte reproducible; tiny.pt (and so tiny-pt.zip) also
 records the path of this script in its TorchScript debug information, so its bytes (not its behaviour) change when the
-script runs from another directory or under another torch version.
+script runs from another directory or under another torch version (so do tiny-dict.zip and tiny-qa.pt): after a run,
+restore with git the TorchScript fixtures you did not mean to change.
 """
 
 import argparse
