@@ -270,7 +270,7 @@ def inference_config(http):
         merged = {}
         for part in ("defaults", "persistent", "transient"):
             merged.update(s.get(part, {}))
-        cfg["batch"] = int(merged.get("realm.model.max_batch_size", 32))
+        cfg["batch"] = int(merged.get("realm.model.max_batch_size", 8))
         cfg["intra_op"] = int(merged.get("realm.model.intra_op_threads", 1))
     except (RealmError, ValueError):
         pass
@@ -410,6 +410,8 @@ def cmd_ingest(args):
         log(f"WARNING: counts disagree: _count {count}, Lucene docs {lucene_docs}, exported passages {n_passages}")
 
     node_cpu = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+    if node_cpu is None and "process_cpu_ms" in stats_delta(before, after, index):
+        node_cpu = stats_delta(before, after, index)["process_cpu_ms"] / 1000  # a node we did not start: its own stats
     took = [r["took"] for r in results if r["took"] is not None]
     ingest_took = [r["ingest_took"] for r in results if r["ingest_took"] is not None]
     out = {
@@ -532,6 +534,18 @@ def cmd_latency(args):
 # ---------------------------------------------------------------------------------------------------------------------
 # report
 
+def git_state():
+    """Commit of the checkout the benchmark ran from, and whether it had uncommitted changes."""
+    import subprocess
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain"], capture_output=True, text=True, timeout=30)
+        return {"commit": head.stdout.strip() or None, "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def cpu_rate(n, cpu_s):
     return n / cpu_s if cpu_s else None
 
@@ -592,6 +606,7 @@ def cmd_report(args):
         "inference_threads": bare["threads"], "batch_size": bare["batch"], "intra_op_threads": bare["intra_op_threads"],
         "node_url": args.url, "node_started_by_bench": args.started_node,
         "machine": machine_info(),
+        "plugin_zip": args.plugin_zip, "git": git_state(),
         "ingest": ingest, "bare": bare, "latency": lat,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -622,7 +637,8 @@ def cmd_report(args):
         ("_realm p50 / p99 ms", f"{r['p50']:.1f} / {r['p99']:.1f}",
          f"{lat['samples']} requests ({lat['questions']} questions x {lat['rounds']}), k={lat['k']}"),
         ("baseline p50 / p99 ms", f"{b['p50']:.1f} / {b['p99']:.1f}", "bare query encode + raw nested k-NN _search"),
-        ("  bare query encode p50 ms", f"{e['p50']:.1f}", "1 thread, node stopped"),
+        ("  bare query encode p50 ms", f"{e['p50']:.1f}",
+         "1 thread, " + ("no node running" if args.started_node else "the node idle")),
         ("  raw k-NN _search p50 / p99 ms", f"{kn['p50']:.1f} / {kn['p99']:.1f}", "precomputed vector"),
         ("_realm overhead p50 ms", f"{res['realm_overhead_p50_ms']:+.1f}",
          f"same top-{lat['k']} as raw k-NN: {100 * lat['same_topk_set_as_raw_knn']:.0f}%"),
@@ -674,6 +690,7 @@ def main(argv=None):
     r.add_argument("--target", type=float, default=0.8)
     r.add_argument("--url", default=None)
     r.add_argument("--started-node", action="store_true")
+    r.add_argument("--plugin-zip", default=None)
     args = ap.parse_args(argv)
     try:
         if args.cmd == "questions":

@@ -5,6 +5,7 @@
 #   integ-test/bench.sh [--corpus FILE.jsonl] [--out DIR] [--questions FILE] [--url URL] [--plugin ZIP]
 #                       [--http-port 9260] [--transport-port 9360] [--heap 1g] [--model all-minilm-l6-v2]
 #                       [--bulk-size 32] [--clients 2] [--k 5] [--max-questions 200] [--rounds R] [--target 0.8]
+#                       [--index bench]
 #
 #   --corpus FILE    JSONL documents {"id", "text", ...} (default integ-test/demo/corpus.jsonl; e.g.
 #                    ../shared/data/squad/paragraphs.jsonl)
@@ -13,9 +14,13 @@
 #   --questions F    questions for the latency part: .txt (one per line) or a SQuAD .json; default: the demo questions
 #                    for the demo corpus, else dev-v1.1.json next to the corpus (the first --max-questions)
 #   --url URL        benchmark a running node instead of starting one (it is left running; the bare encoder then
-#                    shares the machine with an idle node)
+#                    shares the machine with an idle node). The index --index (default bench) is deleted and re-created
+#                    there, and a throwaway index INDEX-warmup is created and deleted.
 #   --plugin ZIP     realm plugin zip (default: target/opensearch-realm-*.zip, rebuilt when sources are newer)
-#   --bulk-size N    documents per _bulk request      --clients N   concurrent _bulk requests (default 2)
+#   --bulk-size N    documents per _bulk request (default 32)
+#   --clients N      concurrent _bulk requests (default 2: the node's realm_inference pool has one thread per core;
+#                    one request at a time leaves it idle while the request tokenizes, indexes and answers, and the
+#                    last batch of a request is usually partial; two keep both threads fed; more only queue)
 #   --rounds R       times each question is asked (default: enough for >= 100 latency samples)
 #   --target X       ingest passages/s must reach X times the bare encoder's (default 0.8)
 # Environment: REALM_DIST_DIR (distribution directory, as for assemble.sh/node.sh), REALM_JAVA_HOME.
@@ -27,7 +32,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 corpus=$IT_DIR/demo/corpus.jsonl out=$BUILD_DIR/bench questions="" url="" zip="" port=9260 tport=9360 heap=1g
-model=all-minilm-l6-v2 bulk_size=32 clients=2 k=5 max_questions=200 rounds=0 target=0.8
+model=all-minilm-l6-v2 bulk_size=32 clients=2 k=5 max_questions=200 rounds=0 target=0.8 index=bench
 while (($#)); do
   case $1 in
     --corpus) corpus=$(realpath "${2:?}"); shift 2 ;;
@@ -45,6 +50,7 @@ while (($#)); do
     --max-questions) max_questions=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
     --target) target=${2:?}; shift 2 ;;
+    --index) index=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
@@ -64,7 +70,7 @@ fi
 require_java21
 command -v python3 >/dev/null || die "python3 not found"
 
-NAME=bench INDEX=bench
+NAME=bench INDEX=$index
 started_node=false url_given=false
 if [[ -n "$url" ]]; then url_given=true; else url=http://127.0.0.1:$port; fi
 bench_py() { python3 "$IT_DIR/bench.py" "$@"; }
@@ -103,7 +109,8 @@ SRC=$REPO_ROOT/src/test/java/org/opensearchrealm/bench/EncoderBench.java
 CLASSES=$BUILD_DIR/bench-classes
 CP="$CLASSES:$DIST_DIR/lib/*:$PLUGIN_HOME/*"
 CLASS_FILE=$CLASSES/org/opensearchrealm/bench/EncoderBench.class
-if [[ ! -f "$CLASS_FILE" || "$SRC" -nt "$CLASS_FILE" || -n "$(find "$PLUGIN_HOME" -maxdepth 1 -name '*.jar' -newer "$CLASS_FILE" -print -quit)" ]]; then
+# Recompiled when the source changed or the plugin was (re)installed since (assemble.sh rewrites .realm-plugin then).
+if [[ ! -f "$CLASS_FILE" || "$SRC" -nt "$CLASS_FILE" || "$DIST_DIR/.realm-plugin" -nt "$CLASS_FILE" ]]; then
   rm -rf "$CLASSES"
   mkdir -p "$CLASSES"
   "$JAVA21_HOME/bin/javac" --release 21 -proc:none -nowarn -cp "$CP" -d "$CLASSES" "$SRC" || die "cannot compile $SRC"
@@ -117,7 +124,8 @@ bare_java() {
     --home "$PLUGIN_HOME" --model "$model" --cache "$out/tmp/djl-cache"
 }
 
-phase "3/$STEP_TOTAL bare query encode ($(basename "$questions"), node not running)"
+if $url_given; then node_state="node at $url idle"; else node_state="no node running"; fi
+phase "3/$STEP_TOTAL bare query encode ($(basename "$questions"), $node_state)"
 rounds=$(bench_py questions --questions "$questions" --out "$out" --max "$max_questions" --rounds "$rounds")
 bare_java queries --in "$out/questions.jsonl" --out "$out/query_vectors.jsonl" --rounds "$rounds"
 
@@ -140,15 +148,15 @@ bench_py ingest --url "$url" --index "$INDEX" --corpus "$corpus" --out "$out" --
 phase "6/$STEP_TOTAL _realm and raw k-NN latency"
 bench_py latency --url "$url" --index "$INDEX" --out "$out" --k "$k"
 
-phase "7/$STEP_TOTAL bare passage encode (node stopped)"
 was_started=$started_node
 stop_node
+phase "7/$STEP_TOTAL bare passage encode ($node_state)"
 read -r threads batch intra < <(python3 -c 'import json,sys,os
 c=json.load(open(sys.argv[1]))["inference"]
 print(c["threads"] or os.cpu_count(), c["batch"], c["intra_op"])' "$out/ingest.json")
 bare_java passages --in "$out/passages.jsonl" --out "$out/bare.json" --threads "$threads" --batch "$batch" --intra-op "$intra"
 
-report_args=(--out "$out" --target "$target" --url "$url")
+report_args=(--out "$out" --target "$target" --url "$url" --plugin-zip "$zip")
 $was_started && report_args+=(--started-node)
 bench_py report "${report_args[@]}"
 log "done in $(fmt_secs $((SECONDS - T0)))"

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * EncoderBench passages --home DIR --model ID --in passages.jsonl --out result.json [--threads 2] [--batch 32] [--intra-op 1]
+ *                       [--modes global,grouped]
  * EncoderBench queries  --home DIR --model ID --in questions.jsonl --out vectors.jsonl [--rounds 1]
  * </pre>
  *
@@ -81,6 +82,7 @@ public final class EncoderBench {
         int batch = Integer.parseInt(opts.getOrDefault("batch", "32"));
         int intraOp = Integer.parseInt(opts.getOrDefault("intra-op", "1"));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+        String modes = opts.getOrDefault("modes", "global,grouped");
         Path cache = Path.of(opts.getOrDefault("cache", System.getProperty("java.io.tmpdir") + "/realm-bench-djl"));
         Path config = Path.of(opts.getOrDefault("config", cache.resolve("no-config").toString()));
 
@@ -94,7 +96,7 @@ public final class EncoderBench {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             log(String.format("model %s loaded from %s in %.0f ms (%d intra-op thread(s), batches of %d)", modelId, home, loadMs, intraOp, batch));
             switch (mode) {
-                case "passages" -> passages(encoder, in, out, threads, batch, intraOp, loadMs);
+                case "passages" -> passages(encoder, in, out, threads, batch, intraOp, loadMs, List.of(modes.split(",")));
                 case "queries" -> queries(encoder, in, out, rounds);
                 default -> usage("unknown mode " + mode);
             }
@@ -106,7 +108,8 @@ public final class EncoderBench {
     // ---------------------------------------------------------------------------------------------------------------
     // passages
 
-    private static void passages(Encoder encoder, Path in, Path out, int threads, int batch, int intraOp, double loadMs) throws Exception {
+    private static void passages(Encoder encoder, Path in, Path out, int threads, int batch, int intraOp, double loadMs, List<String> modes)
+        throws Exception {
         List<String> texts = new ArrayList<>();
         List<Integer> groups = new ArrayList<>();
         for (Map<String, Object> line : readJsonLines(in)) {
@@ -142,19 +145,25 @@ public final class EncoderBench {
             run(encoder, texts, warm, pool, null);
 
             // global: all passages sorted by length, then cut into batches
-            List<List<Integer>> global = cut(order(texts, allIndices(n)), batch);
-            Map<String, Object> globalRun = run(encoder, texts, global, pool, "bare encode (all passages length-sorted)");
+            Map<String, Object> globalRun = null;
+            if (modes.contains("global")) {
+                List<List<Integer>> global = cut(order(texts, allIndices(n)), batch);
+                globalRun = run(encoder, texts, global, pool, "bare encode (all passages length-sorted)");
+            }
 
             // grouped: sorted and cut within each bulk request's passages, as the node's pipeline does
             Map<Integer, List<Integer>> byGroup = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 byGroup.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(i);
             }
-            List<List<Integer>> grouped = new ArrayList<>();
-            for (List<Integer> members : byGroup.values()) {
-                grouped.addAll(cut(order(texts, members), batch));
+            Map<String, Object> groupedRun = null;
+            if (modes.contains("grouped")) {
+                List<List<Integer>> grouped = new ArrayList<>();
+                for (List<Integer> members : byGroup.values()) {
+                    grouped.addAll(cut(order(texts, members), batch));
+                }
+                groupedRun = run(encoder, texts, grouped, pool, "bare encode (batched per bulk request)");
             }
-            Map<String, Object> groupedRun = run(encoder, texts, grouped, pool, "bare encode (batched per bulk request)");
 
             XContentBuilder b = JsonXContent.contentBuilder().startObject();
             b.field("model", encoder.descriptor().id());
@@ -163,8 +172,12 @@ public final class EncoderBench {
             b.field("mean_word_pieces", (double) wordPieces / n);
             b.field("threads", threads).field("batch", batch).field("intra_op_threads", intraOp);
             b.field("load_ms", loadMs);
-            b.field("global", globalRun);
-            b.field("grouped", groupedRun);
+            if (globalRun != null) {
+                b.field("global", globalRun);
+            }
+            if (groupedRun != null) {
+                b.field("grouped", groupedRun);
+            }
             b.field("available_processors", Runtime.getRuntime().availableProcessors());
             b.endObject();
             Files.writeString(out, BytesReference.bytes(b).utf8ToString() + "\n", StandardCharsets.UTF_8);
@@ -345,7 +358,7 @@ public final class EncoderBench {
     private static void usage(String problem) {
         System.err.println("EncoderBench: " + problem);
         System.err.println("usage: EncoderBench passages|queries --home PLUGIN_HOME --model ID --in FILE --out FILE "
-            + "[--threads 2] [--batch 32] [--intra-op 1] [--rounds 1] [--cache DIR] [--config DIR]");
+            + "[--threads 2] [--batch 32] [--intra-op 1] [--modes global,grouped] [--rounds 1] [--cache DIR] [--config DIR]");
         System.exit(2);
     }
 
