@@ -112,6 +112,20 @@ public abstract class ReadIntegTestSupport extends OpenSearchIntegTestCase {
         return Settings.builder().putList("node.roles", roles).build();
     }
 
+    /**
+     * Starts the first node, a cluster manager with these roles, and lets it settle before other nodes are built. The
+     * k-NN plugin keeps its training-job cluster listener in static fields (one per JVM, wired to the node built last):
+     * when the cluster manager sees a new cluster it schedules, one second later, a look at the cluster state of the
+     * last node built, which fails an assertion if that node has not started yet. Waiting out that second before
+     * building the next node avoids the race; it only exists with several nodes in one JVM.
+     */
+    String startFirstNode(String... roles) throws InterruptedException {
+        String node = internalCluster().startNode(roles(roles));
+        ensureStableCluster(1);
+        Thread.sleep(1500);
+        return node;
+    }
+
     static CreateRealmIndexResponse createRealmIndex(Client client, String index, String reader, Settings settings) {
         return client.execute(
             CreateRealmIndexAction.INSTANCE,

@@ -47,8 +47,8 @@ public class RealmMlRolePluginIntegTests extends ReadIntegTestSupport {
         return plugins;
     }
 
-    public void testMlRoleRegisteredByAnotherPlugin() {
-        String data = internalCluster().startNode(roles("cluster_manager", "data", "ingest"));
+    public void testMlRoleRegisteredByAnotherPlugin() throws Exception {
+        String data = startFirstNode("cluster_manager", "data", "ingest");
         String ml = internalCluster().startNode(roles("data", "ml"));
         ensureStableCluster(2);
 

@@ -46,8 +46,8 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
     private static final String QUESTION = "Where is the moon tonight?";
 
     /** One cluster-manager/data/ingest node that coordinates, and two ML nodes (a dynamic role: nothing registers "ml"). */
-    private List<String> startMlCluster() {
-        String data = internalCluster().startNode(roles("cluster_manager", "data", "ingest"));
+    private List<String> startMlCluster() throws InterruptedException {
+        String data = startFirstNode("cluster_manager", "data", "ingest");
         String ml1 = internalCluster().startNode(roles("ml"));
         String ml2 = internalCluster().startNode(roles("ml"));
         ensureStableCluster(3);
@@ -66,7 +66,7 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         assertEquals("moon", MOON.substring(where.start(), where.end()));
     }
 
-    public void testReadsGoToMlNodes() {
+    public void testReadsGoToMlNodes() throws Exception {
         List<String> nodes = startMlCluster();
         String data = nodes.get(0);
         Set<String> mlNames = Set.of(nodes.get(1), nodes.get(2));
@@ -205,8 +205,8 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         transportOf(ml1).clearAllRules();
     }
 
-    public void testFallbackWithoutMlNodes() {
-        String holder = internalCluster().startNode(roles("cluster_manager", "data", "ingest"));
+    public void testFallbackWithoutMlNodes() throws Exception {
+        String holder = startFirstNode("cluster_manager", "data", "ingest");
         String coordinator = internalCluster().startNode(roles("data", "ingest"));
         ensureStableCluster(2);
         Client client = client(coordinator);
