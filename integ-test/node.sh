@@ -2,7 +2,7 @@
 # Run OpenSearch nodes from the assembled distribution (integ-test/assemble.sh), on 127.0.0.1, as uid 65534.
 #
 #   integ-test/node.sh start  [--name N | --cluster-nodes K] [--http-port P] [--transport-port T] [--heap 1g]
-#                             [--clean] [--netns] [--env KEY=VALUE]... [--wait] [--timeout S]
+#                             [--clean] [--netns] [--env KEY=VALUE]... [--model DIR]... [--wait] [--timeout S]
 #   integ-test/node.sh wait   [--name N] [--timeout S]      HTTP up, then cluster green (all nodes of its cluster)
 #   integ-test/node.sh stop   [--name N | --all] [--timeout S]  SIGTERM, SIGKILL after S seconds (default 30)
 #   integ-test/node.sh status [--name N]
@@ -14,6 +14,8 @@
 #   --netns             the caller runs us inside a private network namespace (unshare -n): bring loopback up,
 #                       check that loopback is the only interface, refuse to start otherwise
 #   --env KEY=VALUE     extra environment for the node process (it otherwise starts with a clean environment)
+#   --model DIR         install the model directory DIR (with its model.json) as an operator model,
+#                       config/realm/models/<basename of DIR>/, on every node started
 #   --wait              start, then wait          --timeout S  for wait (default 180) or stop (default 30)
 # Without --name, wait/stop act on node-1 and the nodes started with it; status lists every node.
 set -euo pipefail
@@ -24,7 +26,7 @@ cmd=${1:-}
 [[ -n "$cmd" ]] || { usage >&2; exit 2; }
 shift
 name="" cluster_nodes=1 http_port=9200 transport_port=9300 heap=1g clean=false netns=false all=false
-do_wait=false timeout="" extra_env=()
+do_wait=false timeout="" extra_env=() models=()
 while (($#)); do
   case $1 in
     --name) name=${2:?}; shift 2 ;;
@@ -35,6 +37,8 @@ while (($#)); do
     --clean) clean=true; shift ;;
     --netns) netns=true; shift ;;
     --env) [[ ${2:-} == *=* ]] || die "--env needs KEY=VALUE"; extra_env+=("$2"); shift 2 ;;
+    --model) [[ -f ${2:-}/model.json ]] || die "--model needs a directory with a model.json, got ${2:-nothing}"
+      models+=("$(realpath "$2")"); shift 2 ;;
     --wait) do_wait=true; shift ;;
     --timeout) timeout=${2:?}; shift 2 ;;
     --all) all=true; shift ;;
@@ -119,6 +123,11 @@ write_config() {   # name http transport seed_hosts initial_nodes
   # A fresh copy each start, so plugins installed since (and their config files) are picked up.
   rm -rf "$dir/config"
   cp -a "$DIST_DIR/config" "$dir/config"
+  local model
+  for model in ${models[@]+"${models[@]}"}; do
+    mkdir -p "$dir/config/realm/models"
+    cp -r "$model" "$dir/config/realm/models/$(basename "$model")"
+  done
   cat >"$dir/config/opensearch.yml" <<EOF
 # Written by integ-test/node.sh at every start.
 cluster.name: $CLUSTER_NAME

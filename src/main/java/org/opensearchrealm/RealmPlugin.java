@@ -30,7 +30,9 @@ import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.RealmSearchAction;
+import org.opensearchrealm.action.ReadAction;
 import org.opensearchrealm.action.TransportCreateRealmIndexAction;
+import org.opensearchrealm.action.TransportReadAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessor;
@@ -51,7 +53,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Wires the plugin: settings, the inference pool, models, the ingest processor, actions and REST handlers. */
+/**
+ * Wires the plugin: settings, the inference pool, models, the ingest processor, actions and REST handlers.
+ *
+ * <p>The plugin registers no node role: nodes whose {@code node.roles} name {@code ml} read the passages of
+ * {@code _realm} requests (see {@link org.opensearchrealm.action.ReadNodeSelector}), whether the role is the dynamic
+ * role OpenSearch makes of an unknown name or the one the ml-commons plugin registers, so both plugins can be
+ * installed together.
+ */
 public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
 
     /** Where the plugin's natives and bundled models are; defaults to the installed plugin's directory. */
@@ -108,7 +117,8 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     public List<ActionHandler<?, ? extends ActionResponse>> getActions() {
         return List.of(
             new ActionHandler<>(CreateRealmIndexAction.INSTANCE, TransportCreateRealmIndexAction.class),
-            new ActionHandler<>(RealmSearchAction.INSTANCE, TransportRealmSearchAction.class)
+            new ActionHandler<>(RealmSearchAction.INSTANCE, TransportRealmSearchAction.class),
+            new ActionHandler<>(ReadAction.INSTANCE, TransportReadAction.class)
         );
     }
 

@@ -3,11 +3,13 @@
  */
 package org.opensearchrealm;
 
+import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.Strings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.index.IndexNotFoundException;
@@ -21,6 +23,11 @@ import org.opensearchrealm.action.CreateRealmIndexResponse;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.action.RealmSearchResponse;
+import org.opensearchrealm.read.Answer;
+import org.opensearchrealm.read.AnswerPassage;
+import org.opensearchrealm.read.Answers;
+import org.opensearchrealm.read.PassageExplanation;
+import org.opensearchrealm.read.Reader;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 
 import java.nio.charset.StandardCharsets;
@@ -31,6 +38,8 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
@@ -57,11 +66,14 @@ public class RealmIntegTests extends OpenSearchIntegTestCase {
             .build();
     }
 
-    /** An operator model whose files pass their hash check but cannot be run: every embedding with it fails. */
+    /**
+     * An operator model whose files pass their hash check but cannot be run (every embedding with it fails), and the
+     * tiny QA fixtures as operator readers.
+     */
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
         try {
-            Path config = createTempDir();
+            Path config = ReadIntegTestSupport.installFixtures(createTempDir(), ReadIntegTestSupport.PICK, "tiny-qa-onnx");
             Path model = Files.createDirectories(config.resolve("realm/models/broken"));
             byte[] weights = "not an onnx file".getBytes(StandardCharsets.UTF_8);
             Files.write(model.resolve("model.onnx"), weights);
@@ -152,6 +164,115 @@ public class RealmIntegTests extends OpenSearchIntegTestCase {
         ).actionGet();
         assertFalse(filtered.passages().isEmpty());
         assertTrue(filtered.passages().stream().allMatch(p -> p.id().equals("moon")));
+    }
+
+    public void testAnswers() throws Exception {
+        CreateRealmIndexResponse created = client().execute(
+            CreateRealmIndexAction.INSTANCE,
+            new CreateRealmIndexRequest("qa", "text", "all-minilm-l6-v2", ReadIntegTestSupport.PICK, 24, 8, Settings.builder().put("index.number_of_replicas", 0).build())
+        ).actionGet();
+        assertEquals(ReadIntegTestSupport.PICK, created.reader());
+        assertEquals(ReadIntegTestSupport.PICK, client().admin().indices().prepareGetSettings("qa").get().getSetting("qa", "index.realm.reader"));
+        String longText = "Bread is baked from a dough of flour and water, usually leavened with yeast, and baked in an oven. ".repeat(3)
+            + "At night the moon shines over the sea.";
+        index("qa", Map.of("moon", ReadIntegTestSupport.MOON, "dog", ReadIntegTestSupport.DOG, "long", longText));
+        Map<String, String> sources = Map.of("moon", ReadIntegTestSupport.MOON, "dog", ReadIntegTestSupport.DOG, "long", longText);
+
+        RealmSearchResponse response = ask("qa", "Where is the moon tonight?", 10, true, 3, null);
+        assertNull(response.readerError());
+        Answers answers = response.answers();
+        assertFalse(answers.noAnswer());
+        Answer top = answers.answers().get(0);
+        assertEquals("moon", top.text());
+        assertTrue(top.probability() > 0 && top.probability() <= 1);
+        assertEquals("the moon is read in both documents", Set.of("moon", "long"), top.passages().stream().map(AnswerPassage::id).collect(Collectors.toSet()));
+        for (AnswerPassage where : top.passages()) {
+            // offsets are in the document's source field, also for a passage that does not start it
+            assertEquals("moon", sources.get(where.id()).substring(where.start(), where.end()));
+        }
+        assertTrue(top.passages().stream().anyMatch(p -> p.id().equals("long") && p.passage() > 0 && p.start() > 0));
+        assertTrue(answers.answers().size() <= 3);
+        assertEquals(response.passages().size(), answers.explanations().size());
+        for (PassageExplanation explained : answers.explanations()) {
+            for (Reader.Span span : explained.spans()) {
+                assertEquals(span.text(), sources.get(explained.id()).substring(span.start(), span.end()));
+            }
+        }
+        assertTrue(answers.noAnswerProbability() > 0 && answers.noAnswerProbability() < 1);
+        String json = Strings.toString(MediaTypeRegistry.JSON, response);
+        for (String key : List.of("\"answers\":[", "\"no_answer_probability\":", "\"no_answer\":false", "\"reading\":[", "\"read\":", "\"reader\":{\"model\":\"tiny-qa-pick\"")) {
+            assertTrue(key + " in " + json, json.contains(key));
+        }
+
+        assertEquals(1, ask("qa", "Where is the moon tonight?", 10, false, 1, null).answers().answers().size());
+        String plain = Strings.toString(MediaTypeRegistry.JSON, ask("qa", "Where is the moon tonight?", 10, false, 3, null));
+        assertFalse("no explanation unless asked", plain.contains("\"reading\""));
+
+        // a no-answer threshold below the no-answer probability: "no answer" instead of a guess
+        assertAcked(client().admin().indices().prepareUpdateSettings("qa").setSettings(Settings.builder().put("index.realm.no_answer_threshold", 0.0)));
+        Answers none = ask("qa", "Where is the moon tonight?", 10, false, 3, null).answers();
+        assertTrue(none.noAnswer());
+        assertEquals(List.of(), none.answers());
+
+        // read: false, and an index without a reader, only retrieve
+        RealmSearchResponse retrieval = ask("qa", "Where is the moon tonight?", 10, false, 3, false);
+        assertNull(retrieval.reading());
+        String retrievalJson = Strings.toString(MediaTypeRegistry.JSON, retrieval);
+        assertFalse(retrievalJson, retrievalJson.contains("answers") || retrievalJson.contains("\"read\""));
+        assertAcked(client().admin().indices().prepareUpdateSettings("qa").setSettings(Settings.builder().put("index.realm.reader", "")));
+        assertNull(ask("qa", "Where is the moon tonight?", 10, false, 3, null).reading());
+        IllegalArgumentException noReader = expectThrows(IllegalArgumentException.class, () -> ask("qa", "moon", 10, false, 3, true));
+        assertTrue(noReader.getMessage(), noReader.getMessage().contains("has no reader"));
+
+        // a reader that cannot read: the passages come back with the error
+        assertAcked(client().admin().indices().prepareUpdateSettings("qa").setSettings(Settings.builder().put("index.realm.reader", "no-such-reader")));
+        RealmSearchResponse unknown = ask("qa", "Where is the moon tonight?", 10, false, 3, null);
+        assertFalse(unknown.passages().isEmpty());
+        assertEquals(404, unknown.readerError().status());
+        assertTrue(unknown.readerError().reason(), unknown.readerError().reason().contains("no-such-reader"));
+        assertAcked(client().admin().indices().prepareUpdateSettings("qa").setSettings(Settings.builder().put("index.realm.reader", "all-minilm-l6-v2")));
+        RealmSearchResponse encoder = ask("qa", "Where is the moon tonight?", 10, false, 3, null);
+        assertEquals(400, encoder.readerError().status());
+        assertEquals("read on the coordinator only", 1, encoder.readerError().nodes().size());
+
+        // indices with different readers are asked separately
+        assertAcked(client().admin().indices().prepareUpdateSettings("qa").setSettings(Settings.builder().put("index.realm.reader", ReadIntegTestSupport.PICK)));
+        client().execute(
+            CreateRealmIndexAction.INSTANCE,
+            new CreateRealmIndexRequest("qa2", "text", "all-minilm-l6-v2", "tiny-qa-onnx", 24, 8, Settings.builder().put("index.number_of_replicas", 0).put("index.realm.max_answer_tokens", 5).build())
+        ).actionGet();
+        assertEquals("5", client().admin().indices().prepareGetSettings("qa2").get().getSetting("qa2", "index.realm.max_answer_tokens"));
+        IllegalArgumentException mixed = expectThrows(IllegalArgumentException.class, () -> ask("qa,qa2", "moon", 10, false, 3, null));
+        assertTrue(mixed.getMessage(), mixed.getMessage().contains("different readers"));
+        assertNull(ask("qa,qa2", "moon", 10, false, 3, false).reading());
+
+        // request and creation errors
+        expectThrows(ActionRequestValidationException.class, () -> ask("qa", "moon", 10, false, 0, null));
+        expectThrows(ActionRequestValidationException.class, () -> ask("qa", "moon", 10, false, 21, null));
+        Exception encoderReader = expectThrows(Exception.class, () -> createWithReader("bad1", "all-minilm-l6-v2", Settings.EMPTY));
+        assertEquals(RestStatus.BAD_REQUEST, org.opensearch.ExceptionsHelper.status(encoderReader));
+        Exception unknownReader = expectThrows(Exception.class, () -> createWithReader("bad2", "no-such-reader", Settings.EMPTY));
+        assertEquals(RestStatus.NOT_FOUND, org.opensearch.ExceptionsHelper.status(unknownReader));
+        ActionRequestValidationException inSettings = expectThrows(
+            ActionRequestValidationException.class,
+            () -> createWithReader("bad3", "", Settings.builder().put("index.realm.reader", ReadIntegTestSupport.PICK).build())
+        );
+        assertTrue(inSettings.getMessage(), inSettings.getMessage().contains("[reader]"));
+        assertFalse(indexExists("bad1") || indexExists("bad2") || indexExists("bad3"));
+    }
+
+    private CreateRealmIndexResponse createWithReader(String index, String reader, Settings settings) {
+        return client().execute(
+            CreateRealmIndexAction.INSTANCE,
+            new CreateRealmIndexRequest(index, "text", "all-minilm-l6-v2", reader, 24, 8, settings)
+        ).actionGet();
+    }
+
+    private RealmSearchResponse ask(String index, String query, int k, boolean explain, int numAnswers, Boolean read) {
+        return client().execute(
+            RealmSearchAction.INSTANCE,
+            new RealmSearchRequest(index.split(","), query, k, null, numAnswers, explain, read)
+        ).actionGet();
     }
 
     public void testFailedEmbeddingRejectsTheDocument() {

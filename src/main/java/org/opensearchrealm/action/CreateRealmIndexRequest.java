@@ -16,10 +16,14 @@ import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
 
 import java.io.IOException;
+import java.util.Set;
 
 import static org.opensearch.action.ValidateActions.addValidationError;
 
-/** Creates REALM index {@code index} over text field {@code sourceField}, embedded with model {@code model}. */
+/**
+ * Creates REALM index {@code index} over text field {@code sourceField}, embedded with model {@code model}, its
+ * passages read for answers by {@code reader} (empty: retrieval only).
+ */
 public final class CreateRealmIndexRequest extends ActionRequest implements IndicesRequest {
 
     public static final String DEFAULT_SOURCE_FIELD = "text";
@@ -28,14 +32,28 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
     private final String index;
     private final String sourceField;
     private final String model;
+    private final String reader;
     private final int passageTokens;
     private final int overlapTokens;
     private final Settings indexSettings;
 
     public CreateRealmIndexRequest(String index, String sourceField, String model, int passageTokens, int overlapTokens, Settings indexSettings) {
+        this(index, sourceField, model, RealmSettings.DEFAULT_READER, passageTokens, overlapTokens, indexSettings);
+    }
+
+    public CreateRealmIndexRequest(
+        String index,
+        String sourceField,
+        String model,
+        String reader,
+        int passageTokens,
+        int overlapTokens,
+        Settings indexSettings
+    ) {
         this.index = index;
         this.sourceField = sourceField;
         this.model = model;
+        this.reader = reader == null ? "" : reader;
         this.passageTokens = passageTokens;
         this.overlapTokens = overlapTokens;
         this.indexSettings = indexSettings;
@@ -46,6 +64,7 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         index = in.readString();
         sourceField = in.readString();
         model = in.readString();
+        reader = in.readString();
         passageTokens = in.readVInt();
         overlapTokens = in.readVInt();
         indexSettings = Settings.readSettingsFromStream(in);
@@ -57,6 +76,7 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         out.writeString(index);
         out.writeString(sourceField);
         out.writeString(model);
+        out.writeString(reader);
         out.writeVInt(passageTokens);
         out.writeVInt(overlapTokens);
         Settings.writeSettingsToStream(indexSettings, out);
@@ -87,12 +107,21 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         }
         for (String key : indexSettings.keySet()) {
             String full = key.startsWith("index.") ? key : "index." + key;
-            if (full.startsWith("index.realm.") || full.equals("index.default_pipeline") || full.equals("index.knn")) {
-                e = addValidationError("setting [" + key + "] is set by the plugin and cannot be given", e);
-            }
+            if (full.equals(RealmSettings.INDEX_READER.getKey())) {
+                e = addValidationError("setting [" + key + "] cannot be given in [settings]; give the reader as [reader]", e);
+            } else if (USER_SETTINGS.contains(full) == false
+                && (full.startsWith("index.realm.") || full.equals("index.default_pipeline") || full.equals("index.knn"))) {
+                    e = addValidationError("setting [" + key + "] is set by the plugin and cannot be given", e);
+                }
         }
         return e;
     }
+
+    /** Settings of the plugin's that the caller may give in [settings]: how answers are read. */
+    private static final Set<String> USER_SETTINGS = Set.of(
+        RealmSettings.INDEX_NO_ANSWER_THRESHOLD.getKey(),
+        RealmSettings.INDEX_MAX_ANSWER_TOKENS.getKey()
+    );
 
     /** The pipeline that cuts and embeds the index's documents. */
     public static String pipelineId(String index) {
@@ -111,6 +140,11 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         return model;
     }
 
+    /** The reader model's id; empty for retrieval only. */
+    public String reader() {
+        return reader;
+    }
+
     public int passageTokens() {
         return passageTokens;
     }
@@ -121,15 +155,18 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
 
     /** Index settings of the caller's (shards, replicas...) plus the ones that make it a REALM index. */
     public Settings indexSettings() {
-        return Settings.builder()
+        Settings.Builder builder = Settings.builder()
             .put(indexSettings)
             .put("index.knn", true)
             // a document may contribute up to k passages (inner hits), and k goes up to realm.search.max_k
             .put(IndexSettings.MAX_INNER_RESULT_WINDOW_SETTING.getKey(), RealmSettings.MAX_K_LIMIT)
             .put("index.default_pipeline", pipelineId(index))
             .put(RealmSettings.INDEX_MODEL.getKey(), model)
-            .put(RealmSettings.INDEX_SOURCE_FIELD.getKey(), sourceField)
-            .build();
+            .put(RealmSettings.INDEX_SOURCE_FIELD.getKey(), sourceField);
+        if (reader.isEmpty() == false) {
+            builder.put(RealmSettings.INDEX_READER.getKey(), reader);
+        }
+        return builder.build();
     }
 
     @Override

@@ -11,19 +11,21 @@ import org.opensearch.core.xcontent.XContentBuilder;
 
 import java.io.IOException;
 
-/** A created REALM index: its name, pipeline, model and vector dimension. */
+/** A created REALM index: its name, pipeline, model, vector dimension and reader (empty: none). */
 public final class CreateRealmIndexResponse extends ActionResponse implements ToXContentObject {
 
     private final String index;
     private final String pipeline;
     private final String model;
     private final int dimension;
+    private final String reader;
 
-    public CreateRealmIndexResponse(String index, String pipeline, String model, int dimension) {
+    public CreateRealmIndexResponse(String index, String pipeline, String model, int dimension, String reader) {
         this.index = index;
         this.pipeline = pipeline;
         this.model = model;
         this.dimension = dimension;
+        this.reader = reader;
     }
 
     public CreateRealmIndexResponse(StreamInput in) throws IOException {
@@ -32,6 +34,7 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
         pipeline = in.readString();
         model = in.readString();
         dimension = in.readVInt();
+        reader = in.readString();
     }
 
     @Override
@@ -40,20 +43,29 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
         out.writeString(pipeline);
         out.writeString(model);
         out.writeVInt(dimension);
+        out.writeString(reader);
     }
 
     public String index() {
         return index;
     }
 
+    public String reader() {
+        return reader;
+    }
+
+    /** {@code reader} only when the index has one. */
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-        return builder.startObject()
+        builder.startObject()
             .field("acknowledged", true)
             .field("index", index)
             .field("pipeline", pipeline)
             .field("model", model)
-            .field("dimension", dimension)
-            .endObject();
+            .field("dimension", dimension);
+        if (reader.isEmpty() == false) {
+            builder.field("reader", reader);
+        }
+        return builder.endObject();
     }
 }

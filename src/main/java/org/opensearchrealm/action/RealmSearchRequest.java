@@ -10,6 +10,7 @@ import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearchrealm.read.AnswerScorer;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -24,17 +25,35 @@ import static org.opensearch.action.ValidateActions.addValidationError;
 public final class RealmSearchRequest extends ActionRequest implements IndicesRequest.Replaceable {
 
     public static final int DEFAULT_K = 5;
+    public static final int DEFAULT_NUM_ANSWERS = AnswerScorer.DEFAULT_NUM_ANSWERS;
+    public static final int MAX_NUM_ANSWERS = 20;
 
     private String[] indices;
     private final String query;
     private final int k;
     private final QueryBuilder filter;
+    private final int numAnswers;
+    private final boolean explain;
+    private final Boolean read;
 
+    /** Retrieval with the indices' reader, if they have one: 3 answers, no explanation. */
     public RealmSearchRequest(String[] indices, String query, int k, QueryBuilder filter) {
+        this(indices, query, k, filter, DEFAULT_NUM_ANSWERS, false, null);
+    }
+
+    /**
+     * @param numAnswers how many answers to return, {@code 1..20}
+     * @param explain    whether to return how each passage was read
+     * @param read       whether to read the passages for answers; null: when the indices have a reader
+     */
+    public RealmSearchRequest(String[] indices, String query, int k, QueryBuilder filter, int numAnswers, boolean explain, Boolean read) {
         this.indices = Objects.requireNonNull(indices);
         this.query = query;
         this.k = k;
         this.filter = filter;
+        this.numAnswers = numAnswers;
+        this.explain = explain;
+        this.read = read;
     }
 
     public RealmSearchRequest(StreamInput in) throws IOException {
@@ -43,6 +62,9 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         query = in.readString();
         k = in.readVInt();
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        numAnswers = in.readVInt();
+        explain = in.readBoolean();
+        read = in.readOptionalBoolean();
     }
 
     @Override
@@ -52,6 +74,9 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         out.writeString(query);
         out.writeVInt(k);
         out.writeOptionalNamedWriteable(filter);
+        out.writeVInt(numAnswers);
+        out.writeBoolean(explain);
+        out.writeOptionalBoolean(read);
     }
 
     @Override
@@ -62,6 +87,9 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         }
         if (k < 1) {
             e = addValidationError("[k] must be at least 1, got [" + k + "]", e);
+        }
+        if (numAnswers < 1 || numAnswers > MAX_NUM_ANSWERS) {
+            e = addValidationError("[num_answers] must be between 1 and " + MAX_NUM_ANSWERS + ", got [" + numAnswers + "]", e);
         }
         if (indices.length == 0) {
             e = addValidationError("an index is required", e);
@@ -75,6 +103,19 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
 
     public int k() {
         return k;
+    }
+
+    public int numAnswers() {
+        return numAnswers;
+    }
+
+    public boolean explain() {
+        return explain;
+    }
+
+    /** Whether to read the passages for answers: true, false, or null for "when the indices have a reader". */
+    public Boolean read() {
+        return read;
     }
 
     /** Query DSL that documents must match for their passages to be retrieved; null when absent. */
@@ -101,6 +142,16 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
 
     @Override
     public String toString() {
-        return "RealmSearchRequest{indices=" + Arrays.toString(indices) + ", k=" + k + ", query=[" + query + "]}";
+        return "RealmSearchRequest{indices="
+            + Arrays.toString(indices)
+            + ", k="
+            + k
+            + ", num_answers="
+            + numAnswers
+            + ", read="
+            + read
+            + ", query=["
+            + query
+            + "]}";
     }
 }

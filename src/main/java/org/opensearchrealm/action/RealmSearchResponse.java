@@ -6,8 +6,11 @@ package org.opensearchrealm.action;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearchrealm.read.Answers;
+import org.opensearchrealm.read.ReaderError;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 
 import java.io.IOException;
@@ -15,20 +18,84 @@ import java.util.List;
 
 /**
  * What {@code _realm} answers: the top passages across documents, with the time taken in total and per stage
- * (milliseconds). Answers read from the passages are added beside {@code passages}.
+ * (milliseconds), and, when the passages were read, the answers or why reading failed.
+ *
+ * <pre>{@code
+ * {"took": 41, "timing": {"encode": 6.1, "search": 7.4, "read": 26.0},
+ *  "passages": [...],
+ *  "answers": [{"text": .., "probability": .., "passages": [{"_index", "_id", "passage", "start", "end"}]}],
+ *  "no_answer_probability": 0.08, "no_answer": false,
+ *  "reading": [...], "reader": {"model": .., "node": .., "attempts": 1}     // with "explain": true
+ * }
+ * }</pre>
+ * Without reading (no reader, or {@code "read": false}) the response has no {@code answers} key and no
+ * {@code timing.read}. When reading failed on every node tried, {@code reader_error} takes the place of the answers.
  */
 public final class RealmSearchResponse extends ActionResponse implements ToXContentObject {
+
+    /**
+     * How the passages were read: the reader model, the time taken, and either the answers and the node that read,
+     * or the error. {@code explain} asks for the per-passage readings and the reader's node in the output.
+     */
+    public record Reading(String reader, double readMillis, Answers answers, String node, int attempts, ReaderError error, boolean explain)
+        implements
+            Writeable {
+
+        public Reading {
+            if ((answers == null) == (error == null)) {
+                throw new IllegalArgumentException("a reading has either answers or an error");
+            }
+        }
+
+        public static Reading answered(String reader, double readMillis, Answers answers, String node, int attempts, boolean explain) {
+            return new Reading(reader, readMillis, answers, node, attempts, null, explain);
+        }
+
+        public static Reading failed(String reader, double readMillis, ReaderError error, int attempts, boolean explain) {
+            return new Reading(reader, readMillis, null, null, attempts, error, explain);
+        }
+
+        public Reading(StreamInput in) throws IOException {
+            this(
+                in.readString(),
+                in.readDouble(),
+                in.readOptionalWriteable(Answers::new),
+                in.readOptionalString(),
+                in.readVInt(),
+                in.readOptionalWriteable(ReaderError::new),
+                in.readBoolean()
+            );
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(reader);
+            out.writeDouble(readMillis);
+            out.writeOptionalWriteable(answers);
+            out.writeOptionalString(node);
+            out.writeVInt(attempts);
+            out.writeOptionalWriteable(error);
+            out.writeBoolean(explain);
+        }
+    }
 
     private final long tookMillis;
     private final double encodeMillis;
     private final double searchMillis;
     private final List<RetrievedPassage> passages;
+    private final Reading reading;
 
     public RealmSearchResponse(long tookMillis, double encodeMillis, double searchMillis, List<RetrievedPassage> passages) {
+        this(tookMillis, encodeMillis, searchMillis, passages, null);
+    }
+
+    /** @param reading null when the passages were not read */
+    public RealmSearchResponse(long tookMillis, double encodeMillis, double searchMillis, List<RetrievedPassage> passages, Reading reading) {
         this.tookMillis = tookMillis;
         this.encodeMillis = encodeMillis;
         this.searchMillis = searchMillis;
         this.passages = List.copyOf(passages);
+        this.reading = reading;
     }
 
     public RealmSearchResponse(StreamInput in) throws IOException {
@@ -37,6 +104,7 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
         encodeMillis = in.readDouble();
         searchMillis = in.readDouble();
         passages = in.readList(RetrievedPassage::new);
+        reading = in.readOptionalWriteable(Reading::new);
     }
 
     @Override
@@ -45,6 +113,7 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
         out.writeDouble(encodeMillis);
         out.writeDouble(searchMillis);
         out.writeList(passages);
+        out.writeOptionalWriteable(reading);
     }
 
     public List<RetrievedPassage> passages() {
@@ -55,15 +124,49 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
         return tookMillis;
     }
 
+    /** How the passages were read; null when they were not. */
+    public Reading reading() {
+        return reading;
+    }
+
+    /** The answers; null when the passages were not read or reading failed. */
+    public Answers answers() {
+        return reading == null ? null : reading.answers();
+    }
+
+    /** Why reading failed; null when it did not fail (or did not happen). */
+    public ReaderError readerError() {
+        return reading == null ? null : reading.error();
+    }
+
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject().field("took", tookMillis);
-        builder.startObject("timing").field("encode", round(encodeMillis)).field("search", round(searchMillis)).endObject();
+        builder.startObject("timing").field("encode", round(encodeMillis)).field("search", round(searchMillis));
+        if (reading != null) {
+            builder.field("read", round(reading.readMillis()));
+        }
+        builder.endObject();
         builder.startArray("passages");
         for (RetrievedPassage passage : passages) {
             passage.toXContent(builder, params);
         }
         builder.endArray();
+        if (reading != null) {
+            if (reading.answers() != null) {
+                reading.answers().toXContent(builder, params);
+            } else {
+                builder.field("reader_error");
+                reading.error().toXContent(builder, params);
+            }
+            if (reading.explain()) {
+                builder.startObject("reader").field("model", reading.reader());
+                if (reading.node() != null) {
+                    builder.field("node", reading.node());
+                }
+                builder.field("attempts", reading.attempts()).endObject();
+            }
+        }
         return builder.endObject();
     }
 

@@ -66,7 +66,10 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
             if (clusterService.state().metadata().getIndicesLookup().containsKey(request.index())) {
                 throw new ResourceAlreadyExistsException("index [{}] already exists", request.index());
             }
-            model = models.descriptor(request.model());
+            model = models.descriptor(request.model(), ModelDescriptor.Task.EMBEDDING);
+            if (request.reader().isEmpty() == false) {
+                models.descriptor(request.reader(), ModelDescriptor.Task.EXTRACTIVE_QA); // 404 unknown, 400 not a reader
+            }
             putPipeline = new PutPipelineRequest(pipeline, BytesReference.bytes(pipelineDefinition(request)), MediaTypeRegistry.JSON);
             createIndex = new CreateIndexRequest(request.index()).settings(request.indexSettings())
                 .mapping(RealmMapping.mapping(request.sourceField(), model.dimension()));
@@ -77,7 +80,7 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
         client.admin().cluster().putPipeline(putPipeline, ActionListener.wrap(ack -> {
             client.admin().indices().create(createIndex, ActionListener.wrap(created -> {
                 logger.info("created REALM index [{}] over field [{}] with model [{}]", request.index(), request.sourceField(), model.id());
-                listener.onResponse(new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.dimension()));
+                listener.onResponse(new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.dimension(), request.reader()));
             }, e -> removePipeline(pipeline, e, listener)));
         }, listener::onFailure));
     }

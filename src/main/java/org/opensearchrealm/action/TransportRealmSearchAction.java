@@ -13,21 +13,29 @@ import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.regex.Regex;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
+import org.opensearchrealm.read.AnswerScorer;
+import org.opensearchrealm.read.Answers;
+import org.opensearchrealm.read.ReaderError;
+import org.opensearchrealm.retrieve.RetrievedPassage;
 import org.opensearchrealm.retrieve.Retriever;
+import org.opensearchrealm.action.RealmSearchResponse.Reading;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Answers {@code _realm}: encodes the question with the indices' model on the inference pool, then retrieves the
- * passages with the highest inner product with it.
+ * Answers {@code _realm}: encodes the question with the indices' model on the inference pool, retrieves the passages
+ * with the highest inner product with it, and, when the indices have a reader, has a node read the passages
+ * ({@link ReadDispatcher}: a node with the {@code ml} role, else the fallback) and scores the answers
+ * ({@link AnswerScorer}). A failed read does not fail the request: the passages come back with a {@code reader_error}.
  */
 public final class TransportRealmSearchAction extends HandledTransportAction<RealmSearchRequest, RealmSearchResponse> {
 
@@ -37,6 +45,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private final IndexNameExpressionResolver resolver;
     private final InferenceService inference;
     private final Retriever retriever;
+    private final ReadDispatcher reads;
     private volatile int maxK;
     private volatile int maxQueryChars;
 
@@ -54,6 +63,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         this.resolver = resolver;
         this.inference = inference;
         this.retriever = retriever;
+        this.reads = new ReadDispatcher(transportService, clusterService, new ReadNodeSelector());
         maxK = RealmSettings.MAX_K.get(clusterService.getSettings());
         maxQueryChars = RealmSettings.MAX_QUERY_CHARS.get(clusterService.getSettings());
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RealmSettings.MAX_K, v -> maxK = v);
@@ -64,10 +74,13 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     protected void doExecute(Task task, RealmSearchRequest request, ActionListener<RealmSearchResponse> listener) {
         long start = System.nanoTime();
         String modelId;
+        ReadConfig readConfig;
         try {
             checkLimits(request);
             ClusterState state = clusterService.state();
-            modelId = modelOf(state, resolver.concreteIndexNames(state, request), explicitIndices(state, request));
+            String[] concrete = resolver.concreteIndexNames(state, request);
+            modelId = modelOf(state, concrete, explicitIndices(state, request));
+            readConfig = readConfig(state, concrete, request.read());
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -79,14 +92,128 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         inference.embed(modelId, List.of(request.query()), TextKind.QUERY, ActionListener.wrap(vectors -> {
             double encodeMillis = (System.nanoTime() - start) / 1e6;
             long searchStart = System.nanoTime();
-            retriever.retrieve(request.indices(), vectors[0], request.k(), request.filter(), ActionListener.wrap(passages -> {
+            retriever.retrieve(request.indices(), vectors[0], request.k(), request.filter(), ActionListener.wrap(retrieval -> {
                 double searchMillis = (System.nanoTime() - searchStart) / 1e6;
-                listener.onResponse(new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, passages));
+                if (readConfig == null) {
+                    listener.onResponse(new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages()));
+                    return;
+                }
+                read(task, request, readConfig, retrieval, ActionListener.wrap(reading -> {
+                    listener.onResponse(
+                        new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages(), reading)
+                    );
+                }, listener::onFailure));
             }, listener::onFailure));
         }, e -> {
             logger.debug(() -> "encoding the query of " + request + " with model [" + modelId + "] failed", e);
             listener.onFailure(e);
         }));
+    }
+
+    /** Spans asked for per passage, at least: more than the answers, so that answers read in several passages add up. */
+    static final int SPANS_PER_PASSAGE = 5;
+
+    /** The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed. */
+    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens) {}
+
+    /**
+     * How to read the passages of the REALM indices among {@code indices}, or null not to read them: when
+     * {@code read} is false, or null and the indices have no reader. They must share one reader (or all have none);
+     * {@code read: true} on indices without a reader is an error.
+     */
+    static ReadConfig readConfig(ClusterState state, String[] indices, Boolean read) {
+        if (Boolean.FALSE.equals(read)) {
+            return null;
+        }
+        String reader = null;
+        String readerIndex = null;
+        double threshold = 1.0;
+        int maxAnswerTokens = 1;
+        for (String index : indices) {
+            Settings settings = state.metadata().index(index).getSettings();
+            if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
+                continue; // not a REALM index: skipped or refused by modelOf
+            }
+            String indexReader = RealmSettings.INDEX_READER.get(settings);
+            if (reader != null && reader.equals(indexReader) == false) {
+                throw new IllegalArgumentException(
+                    "indices ["
+                        + readerIndex
+                        + "] and ["
+                        + index
+                        + "] use different readers ["
+                        + describeReader(reader)
+                        + "] and ["
+                        + describeReader(indexReader)
+                        + "] ("
+                        + RealmSettings.INDEX_READER.getKey()
+                        + "); ask them separately, or set [read] to false"
+                );
+            }
+            reader = indexReader;
+            readerIndex = index;
+            threshold = Math.min(threshold, RealmSettings.INDEX_NO_ANSWER_THRESHOLD.get(settings));
+            maxAnswerTokens = Math.max(maxAnswerTokens, RealmSettings.INDEX_MAX_ANSWER_TOKENS.get(settings));
+        }
+        if (reader == null) {
+            return null; // no REALM index
+        }
+        if (reader.isEmpty()) {
+            if (Boolean.TRUE.equals(read)) {
+                throw new IllegalArgumentException(
+                    "[read] is true but index ["
+                        + readerIndex
+                        + "] has no reader; set ["
+                        + RealmSettings.INDEX_READER.getKey()
+                        + "] to an extractive_qa model"
+                );
+            }
+            return null;
+        }
+        return new ReadConfig(reader, threshold, maxAnswerTokens);
+    }
+
+    private static String describeReader(String reader) {
+        return reader.isEmpty() ? "none" : reader;
+    }
+
+    /** Reads the retrieved passages and scores the answers; a failed read becomes a reading with an error. */
+    private void read(Task task, RealmSearchRequest request, ReadConfig config, Retriever.Retrieval retrieval, ActionListener<Reading> listener) {
+        long start = System.nanoTime();
+        AnswerScorer scorer = new AnswerScorer(
+            request.numAnswers(),
+            AnswerScorer.DEFAULT_TEMPERATURE,
+            config.noAnswerThreshold(),
+            request.explain()
+        );
+        List<RetrievedPassage> passages = retrieval.passages();
+        if (passages.isEmpty()) { // nothing to read: "no answer", without asking any node
+            listener.onResponse(Reading.answered(config.reader(), 0, scorer.score(passages, List.of()), null, 0, request.explain()));
+            return;
+        }
+        ReadRequest readRequest = new ReadRequest(
+            config.reader(),
+            request.query(),
+            passages.stream().map(p -> p.text() == null ? "" : p.text()).toList(),
+            config.maxAnswerTokens(),
+            Math.max(request.numAnswers(), SPANS_PER_PASSAGE)
+        );
+        reads.read(task, readRequest, () -> ReadNodeSelector.passageHolders(clusterService.state(), retrieval.shards()), ActionListener.wrap(outcome -> {
+            double millis = (System.nanoTime() - start) / 1e6;
+            if (outcome.ok() == false) {
+                listener.onResponse(Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain()));
+                return;
+            }
+            Reading reading;
+            try {
+                Answers answers = scorer.score(passages, outcome.readings());
+                reading = Reading.answered(config.reader(), millis, answers, outcome.node(), outcome.attempts(), request.explain());
+            } catch (Exception e) { // readings that do not fit the passages: a broken reader, reported like one
+                logger.warn("the readings of node [" + outcome.node() + "] do not fit the passages", e);
+                reading = Reading.failed(config.reader(), millis, ReaderError.of(e, List.of(outcome.node())), outcome.attempts(), request.explain());
+            }
+            listener.onResponse(reading);
+        }, listener::onFailure));
     }
 
     private void checkLimits(RealmSearchRequest request) {

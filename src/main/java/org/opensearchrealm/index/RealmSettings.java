@@ -5,8 +5,12 @@ package org.opensearchrealm.index;
 
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearchrealm.read.AnswerScorer;
+import org.opensearchrealm.read.Reader;
 
 import java.util.List;
+import java.util.Locale;
 
 /** Index and cluster settings of REALM indices and of the {@code _realm} endpoint. */
 public final class RealmSettings {
@@ -19,6 +23,124 @@ public final class RealmSettings {
         "index.realm.source_field",
         Property.IndexScope,
         Property.Final
+    );
+
+    /**
+     * The reader of indices that name none: empty, so that an index without {@code index.realm.reader} only retrieves.
+     * When the project's own reader model is bundled with the plugin, its id goes here, the one place to change.
+     */
+    public static final String DEFAULT_READER = "";
+
+    /**
+     * The extractive QA model that reads an index's retrieved passages for answers; empty: retrieval only. Dynamic: a
+     * reader can be added to, changed on or removed from an existing index, since it does not touch the stored vectors.
+     */
+    public static final Setting<String> INDEX_READER = Setting.simpleString(
+        "index.realm.reader",
+        DEFAULT_READER,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** Answer "no answer" when p(no answer | question) is above this; 1: never (always the best guess). */
+    public static final Setting<Double> INDEX_NO_ANSWER_THRESHOLD = Setting.doubleSetting(
+        "index.realm.no_answer_threshold",
+        AnswerScorer.DEFAULT_NO_ANSWER_THRESHOLD,
+        0.0,
+        1.0,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** The longest answer span, in word pieces of the reader's tokenizer. */
+    public static final Setting<Integer> INDEX_MAX_ANSWER_TOKENS = Setting.intSetting(
+        "index.realm.max_answer_tokens",
+        Reader.DEFAULT_MAX_ANSWER_TOKENS,
+        1,
+        512,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** Where passages are read when the cluster has no node with the {@code ml} role. */
+    public enum ReadFallback {
+        /** The node that coordinates the {@code _realm} request, which already holds the passages' texts. */
+        COORDINATOR,
+        /** The data node that served most of the retrieved passages (then other holders of the same shards). */
+        DATA_NODE;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static ReadFallback parse(String value) {
+            for (ReadFallback f : values()) {
+                if (f.jsonName().equals(value)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("[realm.read.fallback] must be [coordinator] or [data_node], got [" + value + "]");
+        }
+    }
+
+    public static final Setting<ReadFallback> READ_FALLBACK = new Setting<>(
+        "realm.read.fallback",
+        ReadFallback.COORDINATOR.jsonName(),
+        ReadFallback::parse,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** How the coordinator picks one of several {@code ml} nodes. */
+    public enum NodeSelection {
+        /** The node with the fewest reads in flight from this coordinator; ties go round-robin. */
+        LEAST_LOADED,
+        /** Each node in turn. */
+        ROUND_ROBIN;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static NodeSelection parse(String value) {
+            for (NodeSelection s : values()) {
+                if (s.jsonName().equals(value)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException(
+                "[realm.read.node_selection] must be [least_loaded] or [round_robin], got [" + value + "]"
+            );
+        }
+    }
+
+    public static final Setting<NodeSelection> READ_NODE_SELECTION = new Setting<>(
+        "realm.read.node_selection",
+        NodeSelection.LEAST_LOADED.jsonName(),
+        NodeSelection::parse,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** How long the coordinator waits for one node's reading before trying another node. */
+    public static final Setting<TimeValue> READ_TIMEOUT = Setting.timeSetting(
+        "realm.read.timeout",
+        TimeValue.timeValueSeconds(60),
+        TimeValue.timeValueMillis(1),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /**
+     * How long a node whose read failed (an error, a timeout, a rejection) is passed over while another eligible node
+     * has not failed; 0 turns this off.
+     */
+    public static final Setting<TimeValue> READ_FAILURE_COOLDOWN = Setting.timeSetting(
+        "realm.read.failure_cooldown",
+        TimeValue.timeValueSeconds(10),
+        TimeValue.ZERO,
+        Property.NodeScope,
+        Property.Dynamic
     );
 
     /** The highest value {@link #MAX_K} can be given. */
@@ -47,6 +169,18 @@ public final class RealmSettings {
     private RealmSettings() {}
 
     public static List<Setting<?>> all() {
-        return List.of(INDEX_MODEL, INDEX_SOURCE_FIELD, MAX_K, MAX_QUERY_CHARS);
+        return List.of(
+            INDEX_MODEL,
+            INDEX_SOURCE_FIELD,
+            INDEX_READER,
+            INDEX_NO_ANSWER_THRESHOLD,
+            INDEX_MAX_ANSWER_TOKENS,
+            MAX_K,
+            MAX_QUERY_CHARS,
+            READ_FALLBACK,
+            READ_NODE_SELECTION,
+            READ_TIMEOUT,
+            READ_FAILURE_COOLDOWN
+        );
     }
 }

@@ -7,13 +7,10 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.opensearchrealm.model.ModelDescriptor.Pooling;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,10 +164,7 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
                 return array;
             }
         }
-        List<String> described = new ArrayList<>();
-        for (NDArray array : outputs) {
-            described.add((array.getName() == null ? "output" : array.getName()) + array.getShape());
-        }
+        List<String> described = Networks.describe(outputs);
         throw ModelException.failed(
             "model ["
                 + descriptor.id()
@@ -184,27 +178,7 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
     }
 
     private Output toOutput(NDArray array) {
-        long[] shape = array.getShape().getShape();
-        DataType type = array.getDataType();
-        float[] values;
-        if (type == DataType.FLOAT32) {
-            values = array.toFloatArray();
-        } else if (type == DataType.FLOAT64) {
-            double[] d = array.toDoubleArray();
-            values = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                values[i] = (float) d[i];
-            }
-        } else if (type == DataType.FLOAT16) {
-            ByteBuffer bb = array.toByteBuffer().order(ByteOrder.nativeOrder());
-            values = new float[bb.remaining() / 2];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = Float.float16ToFloat(bb.getShort());
-            }
-        } else {
-            throw ModelException.failed("model [" + descriptor.id() + "] returned " + type + " values; expected floating point", null);
-        }
-        return new Output(values, shape);
+        return new Output(Networks.floats(array, descriptor.id()), array.getShape().getShape());
     }
 
     private float[][] pool(Output output, Batch batch) {

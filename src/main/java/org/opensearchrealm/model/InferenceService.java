@@ -10,6 +10,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearchrealm.model.Encoder.TextKind;
+import org.opensearchrealm.read.Reader;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,6 +92,48 @@ public final class InferenceService {
                 }
                 if (pending.decrementAndGet() == 0 && failed.get() == false) {
                     listener.onResponse(vectors);
+                }
+            }, e -> {
+                if (failed.compareAndSet(false, true)) {
+                    listener.onFailure(e);
+                }
+            }));
+        }
+    }
+
+    /**
+     * Reads passages for a question with a reader model ({@link Reader#read}). The passages are cut into as many
+     * contiguous groups as the inference pool has threads (at most one per passage), read in parallel, one intra-op
+     * thread each; the readings come back in passage order.
+     */
+    public void read(
+        String modelId,
+        String question,
+        List<String> passages,
+        int maxAnswerTokens,
+        int topSpans,
+        ActionListener<List<Reader.PassageReading>> listener
+    ) {
+        int n = passages.size();
+        if (n == 0) {
+            execute(() -> models.reader(modelId).read(question, passages, maxAnswerTokens, topSpans), listener);
+            return;
+        }
+        int threads = Math.max(1, threadPool.info(InferenceThreadPool.NAME).getMax());
+        int groups = Math.min(n, threads);
+        Reader.PassageReading[] readings = new Reader.PassageReading[n];
+        AtomicInteger pending = new AtomicInteger(groups);
+        AtomicBoolean failed = new AtomicBoolean();
+        for (int g = 0; g < groups; g++) {
+            int from = (int) ((long) n * g / groups);
+            int to = (int) ((long) n * (g + 1) / groups);
+            List<String> group = passages.subList(from, to);
+            execute(() -> models.reader(modelId).read(question, group, maxAnswerTokens, topSpans), ActionListener.wrap(result -> {
+                for (int i = from; i < to; i++) {
+                    readings[i] = result.get(i - from);
+                }
+                if (pending.decrementAndGet() == 0 && failed.get() == false) {
+                    listener.onResponse(List.of(readings));
                 }
             }, e -> {
                 if (failed.compareAndSet(false, true)) {

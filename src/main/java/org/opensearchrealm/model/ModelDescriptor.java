@@ -55,6 +55,31 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
+ * An extractive question-answering model (a reader, {@code "task": "extractive_qa"}) has no dimension, pooling,
+ * normalisation or prefixes; it has instead:
+ *
+ * <pre>{@code
+ * {
+ *   "id": "distilbert-squad",
+ *   "task": "extractive_qa",                           // embedding (the default) | extractive_qa
+ *   "format": "onnx",                                  // onnx | torchscript
+ *   "files": { "model": "model.onnx", "tokenizer": "tokenizer.json" },
+ *   "sha256": { ... },
+ *   "max_tokens": 384,                                 // window length, special tokens included
+ *   "doc_stride": 128,                                 // optional, default 128: tokens shared by consecutive windows
+ *   "max_question_tokens": 64,                         // optional, default 64: longer questions are cut
+ *   "inputs": ["input_ids", "attention_mask"],         // torchscript only, as for encoders
+ *   "outputs": ["start_logits", "end_logits"]          // optional: the names of the start and end logits outputs
+ * }
+ * }</pre>
+ *
+ * A window is {@code [CLS] question [SEP] passage-part [SEP]}: the passage part holds {@code max_tokens -
+ * question tokens - special tokens} word pieces, and consecutive windows share {@code doc_stride} of them (the
+ * {@code stride} of Hugging Face tokenizers' overflowing tokens), so {@code doc_stride} must be smaller than
+ * {@code max_tokens - max_question_tokens - 4}. An ONNX reader must declare the two outputs by name; a TorchScript
+ * reader may return them as a tuple or list (start first), a dict keyed by those names, or one {@code [batch,
+ * tokens, 2]} tensor.
+ *
  * Unknown fields are rejected, so that a misspelt optional field does not silently fall back to its default.
  */
 public final class ModelDescriptor {
@@ -70,6 +95,13 @@ public final class ModelDescriptor {
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
     static final List<String> KNOWN_INPUTS = List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
     static final List<String> DEFAULT_TORCHSCRIPT_INPUTS = List.of(INPUT_IDS, ATTENTION_MASK);
+    public static final String START_LOGITS = "start_logits";
+    public static final String END_LOGITS = "end_logits";
+    static final List<String> DEFAULT_QA_OUTPUTS = List.of(START_LOGITS, END_LOGITS);
+    public static final int DEFAULT_DOC_STRIDE = 128;
+    public static final int DEFAULT_MAX_QUESTION_TOKENS = 64;
+    /** Special tokens a question/passage pair may need at most ({@code <s> q </s></s> p </s>} has four). */
+    static final int MAX_PAIR_SPECIAL_TOKENS = 4;
 
     static final int MAX_DIMENSION = 16_384;
     static final int MAX_TOKENS_LIMIT = 8_192;
@@ -79,6 +111,7 @@ public final class ModelDescriptor {
     private static final Set<String> FIELDS = new LinkedHashSet<>(
         List.of(
             "id",
+            "task",
             "format",
             "files",
             "sha256",
@@ -86,14 +119,29 @@ public final class ModelDescriptor {
             "pooling",
             "normalize",
             "max_tokens",
+            "doc_stride",
+            "max_question_tokens",
             "inputs",
             "input_style",
+            "outputs",
             "query_prefix",
             "passage_prefix",
             "license",
             "source"
         )
     );
+
+    /** What the model does. */
+    public enum Task {
+        /** A text encoder: texts to vectors ({@link Encoder}). */
+        EMBEDDING,
+        /** A BERT-style extractive question-answering model: start and end logits over question/passage tokens. */
+        EXTRACTIVE_QA;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** The engine that runs the model file. */
     public enum Format {
@@ -132,6 +180,7 @@ public final class ModelDescriptor {
     }
 
     private final String id;
+    private final Task task;
     private final Format format;
     private final Map<String, String> files;
     private final Map<String, String> sha256;
@@ -141,6 +190,9 @@ public final class ModelDescriptor {
     private final int maxTokens;
     private final List<String> inputs;
     private final InputStyle inputStyle;
+    private final int docStride;
+    private final int maxQuestionTokens;
+    private final List<String> outputs;
     private final String queryPrefix;
     private final String passagePrefix;
     private final String license;
@@ -149,6 +201,7 @@ public final class ModelDescriptor {
 
     private ModelDescriptor(
         String id,
+        Task task,
         Format format,
         Map<String, String> files,
         Map<String, String> sha256,
@@ -158,6 +211,9 @@ public final class ModelDescriptor {
         int maxTokens,
         List<String> inputs,
         InputStyle inputStyle,
+        int docStride,
+        int maxQuestionTokens,
+        List<String> outputs,
         String queryPrefix,
         String passagePrefix,
         String license,
@@ -165,6 +221,7 @@ public final class ModelDescriptor {
         Path directory
     ) {
         this.id = id;
+        this.task = task;
         this.format = format;
         this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
         this.sha256 = Collections.unmodifiableMap(new LinkedHashMap<>(sha256));
@@ -174,6 +231,9 @@ public final class ModelDescriptor {
         this.maxTokens = maxTokens;
         this.inputs = List.copyOf(inputs);
         this.inputStyle = inputStyle;
+        this.docStride = docStride;
+        this.maxQuestionTokens = maxQuestionTokens;
+        this.outputs = List.copyOf(outputs);
         this.queryPrefix = queryPrefix;
         this.passagePrefix = passagePrefix;
         this.license = license;
@@ -271,6 +331,7 @@ public final class ModelDescriptor {
                 "[id] must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, got [" + id + "]"
             );
         }
+        Task task = map.containsKey("task") ? enumValue(map, "task", Task.values(), origin, true) : Task.EMBEDDING;
         Format format = enumValue(map, "format", Format.values(), origin, true);
 
         Map<String, String> files = stringMap(map, "files", origin);
@@ -314,10 +375,55 @@ public final class ModelDescriptor {
             throw invalid(origin, "[sha256] lists file(s) " + extra + " that [files] does not name");
         }
 
-        int dimension = requiredInt(map, "dimension", 1, MAX_DIMENSION, origin);
-        Pooling pooling = enumValue(map, "pooling", Pooling.values(), origin, true);
-        boolean normalize = optionalBoolean(map, "normalize", true, origin);
+        boolean qa = task == Task.EXTRACTIVE_QA;
+        for (String field : qa
+            ? List.of("dimension", "pooling", "normalize", "query_prefix", "passage_prefix")
+            : List.of("doc_stride", "max_question_tokens", "outputs")) {
+            if (map.containsKey(field)) {
+                throw invalid(
+                    origin,
+                    "[" + field + "] applies only to " + (qa ? Task.EMBEDDING : Task.EXTRACTIVE_QA).jsonName() + " models, and this model's [task] is [" + task.jsonName() + "]"
+                );
+            }
+        }
+        int dimension = qa ? 0 : requiredInt(map, "dimension", 1, MAX_DIMENSION, origin);
+        Pooling pooling = qa ? null : enumValue(map, "pooling", Pooling.values(), origin, true);
+        boolean normalize = qa == false && optionalBoolean(map, "normalize", true, origin);
         int maxTokens = requiredInt(map, "max_tokens", 2, MAX_TOKENS_LIMIT, origin);
+        int docStride = 0;
+        int maxQuestionTokens = 0;
+        List<String> outputs = List.of();
+        if (qa) {
+            docStride = optionalInt(map, "doc_stride", DEFAULT_DOC_STRIDE, 0, MAX_TOKENS_LIMIT, origin);
+            maxQuestionTokens = optionalInt(map, "max_question_tokens", DEFAULT_MAX_QUESTION_TOKENS, 1, MAX_TOKENS_LIMIT, origin);
+            int room = maxTokens - maxQuestionTokens - MAX_PAIR_SPECIAL_TOKENS;
+            if (docStride >= room) {
+                throw invalid(
+                    origin,
+                    "[doc_stride] ("
+                        + docStride
+                        + ") must be smaller than [max_tokens] - [max_question_tokens] - "
+                        + MAX_PAIR_SPECIAL_TOKENS
+                        + " = "
+                        + maxTokens
+                        + " - "
+                        + maxQuestionTokens
+                        + " - "
+                        + MAX_PAIR_SPECIAL_TOKENS
+                        + " = "
+                        + room
+                        + ", the fewest passage tokens a window holds, so that windows move forward"
+                );
+            }
+            if (map.containsKey("outputs")) {
+                outputs = stringList(map, "outputs", origin);
+                if (outputs.size() != 2 || outputs.get(0).isEmpty() || outputs.get(1).isEmpty() || outputs.get(0).equals(outputs.get(1))) {
+                    throw invalid(origin, "[outputs] must name two different outputs, the start logits and the end logits, got " + outputs);
+                }
+            } else {
+                outputs = DEFAULT_QA_OUTPUTS;
+            }
+        }
 
         List<String> inputs;
         if (map.containsKey("inputs")) {
@@ -355,6 +461,7 @@ public final class ModelDescriptor {
         String source = optionalString(map, "source", "", origin);
         return new ModelDescriptor(
             id,
+            task,
             format,
             files,
             hashes,
@@ -364,6 +471,9 @@ public final class ModelDescriptor {
             maxTokens,
             inputs,
             inputStyle,
+            docStride,
+            maxQuestionTokens,
+            outputs,
             queryPrefix,
             passagePrefix,
             license,
@@ -442,6 +552,10 @@ public final class ModelDescriptor {
             return (int) v;
         }
         throw invalid(origin, "[" + field + "] must be an integer, got " + typeName(value) + " [" + value + "]");
+    }
+
+    private static int optionalInt(Map<String, Object> map, String field, int defaultValue, int min, int max, String origin) {
+        return map.containsKey(field) ? requiredInt(map, field, min, max, origin) : defaultValue;
     }
 
     private static <E extends Enum<E>> E enumValue(Map<String, Object> map, String field, E[] values, String origin, boolean required) {
@@ -526,6 +640,11 @@ public final class ModelDescriptor {
         return id;
     }
 
+    /** What the model does: {@code embedding} (the default) or {@code extractive_qa}. */
+    public Task task() {
+        return task;
+    }
+
     public Format format() {
         return format;
     }
@@ -540,10 +659,12 @@ public final class ModelDescriptor {
         return sha256;
     }
 
+    /** The vectors' dimension; 0 for a model that is not an encoder. */
     public int dimension() {
         return dimension;
     }
 
+    /** How token vectors are pooled; {@code null} for a model that is not an encoder. */
     public Pooling pooling() {
         return pooling;
     }
@@ -565,6 +686,21 @@ public final class ModelDescriptor {
     /** For TorchScript models: how the inputs are passed; {@code null} for ONNX models. */
     public InputStyle inputStyle() {
         return inputStyle;
+    }
+
+    /** For readers: how many passage tokens consecutive windows share; 0 for encoders. */
+    public int docStride() {
+        return docStride;
+    }
+
+    /** For readers: questions are cut to this many word pieces; 0 for encoders. */
+    public int maxQuestionTokens() {
+        return maxQuestionTokens;
+    }
+
+    /** For readers: the names of the start and end logits outputs; empty for encoders. */
+    public List<String> outputs() {
+        return outputs;
     }
 
     public String queryPrefix() {
@@ -621,12 +757,16 @@ public final class ModelDescriptor {
             && normalize == that.normalize
             && maxTokens == that.maxTokens
             && id.equals(that.id)
+            && task == that.task
             && format == that.format
             && files.equals(that.files)
             && sha256.equals(that.sha256)
             && pooling == that.pooling
             && inputs.equals(that.inputs)
             && inputStyle == that.inputStyle
+            && docStride == that.docStride
+            && maxQuestionTokens == that.maxQuestionTokens
+            && outputs.equals(that.outputs)
             && queryPrefix.equals(that.queryPrefix)
             && passagePrefix.equals(that.passagePrefix)
             && license.equals(that.license)
@@ -636,11 +776,23 @@ public final class ModelDescriptor {
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, format, files, sha256, dimension, pooling, maxTokens, directory);
+        return Objects.hash(id, task, format, files, sha256, dimension, pooling, maxTokens, directory);
     }
 
     @Override
     public String toString() {
+        if (task == Task.EXTRACTIVE_QA) {
+            return "model ["
+                + id
+                + "] (extractive_qa, "
+                + format.jsonName()
+                + ", "
+                + maxTokens
+                + " tokens, stride "
+                + docStride
+                + (directory == null ? "" : ", in " + directory)
+                + ")";
+        }
         return "model ["
             + id
             + "] ("

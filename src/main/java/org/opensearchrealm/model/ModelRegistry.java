@@ -7,6 +7,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearchrealm.read.Reader;
 
 import java.io.Closeable;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The models a node knows, and their encoders, loaded on first use.
+ * The models a node knows, and their encoders and readers, loaded on first use.
  *
  * <p>Models come from two places: {@code <plugin home>/models/<id>/model.json} (bundled with the plugin) and
  * {@code <config>/realm/models/<id>/model.json} (added by the operator). An operator model whose id is the id of a
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * vectors, and a silent replacement would make their queries meaningless. A descriptor that cannot be parsed is logged
  * and remembered: asking for its model gives its error (500) rather than "unknown model" (404).
  *
- * <p>An encoder is loaded once, by the first caller (others wait for it), after its files are verified against the
+ * <p>A model is an encoder ({@code "task": "embedding"}, the default) or a reader ({@code "task": "extractive_qa"}).
+ * An encoder or a reader is loaded once, by the first caller (others wait for it), after its files are verified against the
  * hashes of its descriptor. A failed load is reported as a {@link ModelException} and is not cached for good: calls in
  * the next few seconds get the same failure at once (so that a bulk request does not re-hash a broken model for each
  * batch), later calls try again. A broken model never affects the others.
@@ -140,13 +142,53 @@ public final class ModelRegistry implements Closeable {
      *                        corrupt file, native library failure), with a message naming the model and the file
      */
     public Encoder encoder(String id) {
-        return slot(id).encoder();
+        return (Encoder) slot(id, ModelDescriptor.Task.EMBEDDING).get();
     }
 
-    /** Whether the model's encoder is loaded. */
+    /**
+     * The reader of an extractive QA model, loaded (once) if needed. Blocks while the model loads: call it on the
+     * inference pool.
+     *
+     * @throws ModelException 404 for an unknown id; 400 for a model that is not an extractive_qa model; 500 for a model
+     *                        that cannot be loaded, with a message naming the model and the file
+     */
+    public Reader reader(String id) {
+        return (Reader) slot(id, ModelDescriptor.Task.EXTRACTIVE_QA).get();
+    }
+
+    /**
+     * The descriptor of a model that must do {@code task}.
+     *
+     * @throws ModelException 404 for an unknown id, 400 for a model of another task, 500 for an invalid model.json
+     */
+    public ModelDescriptor descriptor(String id, ModelDescriptor.Task task) {
+        return slot(id, task).descriptor;
+    }
+
+    /** Whether the model's encoder or reader is loaded. */
     public boolean isLoaded(String id) {
         Slot slot = models.get(id);
-        return slot != null && slot.encoder != null;
+        return slot != null && slot.loaded != null;
+    }
+
+    private Slot slot(String id, ModelDescriptor.Task task) {
+        Slot slot = slot(id);
+        if (slot.descriptor.task() != task) {
+            throw ModelException.badRequest(
+                "model ["
+                    + id
+                    + "] is "
+                    + (slot.descriptor.task() == ModelDescriptor.Task.EMBEDDING ? "an encoder" : "a reader")
+                    + " ([task] ["
+                    + slot.descriptor.task().jsonName()
+                    + "]); "
+                    + (task == ModelDescriptor.Task.EMBEDDING ? "an encoder" : "a reader")
+                    + " ([task] ["
+                    + task.jsonName()
+                    + "]) is needed here"
+            );
+        }
+        return slot;
     }
 
     private Slot slot(String id) {
@@ -164,7 +206,7 @@ public final class ModelRegistry implements Closeable {
         return slot;
     }
 
-    /** Closes every loaded encoder (waiting for calls in flight); later calls fail. */
+    /** Closes every loaded encoder and reader (waiting for calls in flight); later calls fail. */
     @Override
     public void close() {
         closed = true;
@@ -173,10 +215,10 @@ public final class ModelRegistry implements Closeable {
         }
     }
 
-    /** One model: its descriptor and, once loaded, its encoder. */
+    /** One model: its descriptor and, once loaded, its encoder or reader. */
     private final class Slot {
         final ModelDescriptor descriptor;
-        volatile BaseEncoder encoder;
+        volatile AutoCloseable loaded; // a BaseEncoder or an org.opensearchrealm.read.ExtractiveReader
         private ModelException lastFailure; // guarded by this
         private long lastFailureNanos;      // guarded by this
 
@@ -184,23 +226,26 @@ public final class ModelRegistry implements Closeable {
             this.descriptor = descriptor;
         }
 
-        Encoder encoder() {
-            BaseEncoder loaded = encoder;
-            if (loaded != null) {
-                return loaded;
+        Object get() {
+            AutoCloseable current = loaded;
+            if (current != null) {
+                return current;
             }
             synchronized (this) {
-                if (encoder != null) {
-                    return encoder;
+                if (loaded != null) {
+                    return loaded;
                 }
                 checkOpen();
                 if (lastFailure != null && System.nanoTime() - lastFailureNanos < retryAfterNanos) {
                     throw new ModelException(lastFailure.status(), lastFailure.getMessage(), lastFailure);
                 }
                 long start = System.nanoTime();
-                BaseEncoder created;
+                AutoCloseable created;
                 try {
-                    created = EncoderLoader.load(descriptor, intraOpThreads, maxBatch);
+                    created = switch (descriptor.task()) {
+                        case EMBEDDING -> EncoderLoader.load(descriptor, intraOpThreads, maxBatch);
+                        case EXTRACTIVE_QA -> ReaderLoader.load(descriptor, intraOpThreads, maxBatch);
+                    };
                 } catch (Throwable t) { // NOPMD: EncoderLoader converts, this is a last guard
                     ModelException e = ModelException.wrap("model [" + descriptor.id() + "] failed to load", t);
                     lastFailure = e;
@@ -209,16 +254,17 @@ public final class ModelRegistry implements Closeable {
                     throw e;
                 }
                 if (closed) {
-                    created.close();
+                    ModelLoader.closeQuietly(created);
                     checkOpen();
                 }
                 lastFailure = null;
-                encoder = created;
+                loaded = created;
                 logger.info(
-                    "loaded model [{}] ({}, {} dimensions) from [{}] in {} ms",
+                    "loaded model [{}] ({}) from [{}] in {} ms",
                     descriptor.id(),
-                    descriptor.format().jsonName(),
-                    descriptor.dimension(),
+                    descriptor.task() == ModelDescriptor.Task.EMBEDDING
+                        ? descriptor.format().jsonName() + ", " + descriptor.dimension() + " dimensions"
+                        : descriptor.task().jsonName() + ", " + descriptor.format().jsonName(),
                     descriptor.directory(),
                     (System.nanoTime() - start) / 1_000_000
                 );
@@ -233,8 +279,8 @@ public final class ModelRegistry implements Closeable {
         }
 
         synchronized void close() {
-            BaseEncoder e = encoder;
-            encoder = null;
+            AutoCloseable e = loaded;
+            loaded = null;
             if (e != null) {
                 try {
                     e.close();
@@ -249,7 +295,7 @@ public final class ModelRegistry implements Closeable {
     public String toString() {
         Map<String, Boolean> state = new LinkedHashMap<>();
         for (Map.Entry<String, Slot> e : models.entrySet()) {
-            state.put(e.getKey(), e.getValue().encoder != null);
+            state.put(e.getKey(), e.getValue().loaded != null);
         }
         return "ModelRegistry" + state;
     }

@@ -4,11 +4,8 @@
 package org.opensearchrealm.model;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 
 import java.util.List;
 
@@ -22,19 +19,7 @@ final class OnnxEncoder extends BaseEncoder {
 
     OnnxEncoder(ModelDescriptor descriptor, TextTokenizer tokenizer, Model model, int maxBatch) {
         super(descriptor, tokenizer, model, maxBatch);
-        this.inputNames = List.copyOf(model.getBlock().describeInput().keys());
-        if (inputNames.contains(ModelDescriptor.INPUT_IDS) == false || ModelDescriptor.KNOWN_INPUTS.containsAll(inputNames) == false) {
-            throw ModelException.failed(
-                "ONNX model ["
-                    + descriptor.id()
-                    + "] declares the inputs "
-                    + inputNames
-                    + "; supported are "
-                    + ModelDescriptor.KNOWN_INPUTS
-                    + ", and [input_ids] is required",
-                null
-            );
-        }
+        this.inputNames = Networks.onnxInputs(descriptor, model);
     }
 
     List<String> inputNames() {
@@ -43,12 +28,6 @@ final class OnnxEncoder extends BaseEncoder {
 
     @Override
     protected NDList forward(NDManager manager, Batch batch) {
-        NDList inputs = new NDList(inputNames.size());
-        for (String name : inputNames) {
-            NDArray array = manager.create(batch.input(name), batch.shape(), DataType.INT64);
-            array.setName(name);
-            inputs.add(array);
-        }
-        return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+        return Networks.forwardOnnx(model, inputNames, manager, batch);
     }
 }

@@ -114,7 +114,7 @@ final class TextTokenizer implements AutoCloseable {
         return map;
     }
 
-    private static int toUtf16(int[] map, int codePointIndex, String text) {
+    static int toUtf16(int[] map, int codePointIndex, String text) {
         int index = map == null ? codePointIndex : map[Math.min(Math.max(codePointIndex, 0), map.length - 1)];
         return Math.min(Math.max(index, 0), text.length());
     }

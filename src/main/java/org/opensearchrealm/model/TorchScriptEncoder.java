@@ -4,11 +4,8 @@
 package org.opensearchrealm.model;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 
 /**
  * An encoder run by DJL's PyTorch engine. The descriptor's {@code inputs} (default {@code input_ids, attention_mask})
@@ -25,17 +22,6 @@ final class TorchScriptEncoder extends BaseEncoder {
 
     @Override
     protected NDList forward(NDManager manager, Batch batch) {
-        boolean dict = descriptor().inputStyle() == ModelDescriptor.InputStyle.DICT;
-        NDList inputs = new NDList(descriptor().inputs().size());
-        for (String name : descriptor().inputs()) {
-            NDArray array = manager.create(batch.input(name), batch.shape(), DataType.INT64);
-            if (dict) {
-                // DJL gathers arrays named "<argument>.<key>" into one Dict[str, Tensor] argument
-                array.setName("features." + name);
-            }
-            // unnamed arrays are passed positionally
-            inputs.add(array);
-        }
-        return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+        return Networks.forwardTorchScript(model, descriptor(), manager, batch);
     }
 }

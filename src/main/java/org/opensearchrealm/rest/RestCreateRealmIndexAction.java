@@ -11,6 +11,7 @@ import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.CreateRealmIndexRequest;
+import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ import static org.opensearch.rest.RestRequest.Method.PUT;
 
 /**
  * {@code PUT /_plugins/_realm/indices/{index}} with an optional body
- * {@code {"source_field": "text", "model": "all-minilm-l6-v2", "passage_tokens": 200, "overlap_tokens": 32, "settings": {...}}}.
+ * {@code {"source_field": "text", "model": "all-minilm-l6-v2", "reader": "my-qa-model", "passage_tokens": 200,
+ * "overlap_tokens": 32, "settings": {...}}}.
  */
 public final class RestCreateRealmIndexAction extends BaseRestHandler {
 
@@ -46,6 +48,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
             request.param("index"),
             body.sourceField,
             body.model,
+            body.reader,
             body.passageTokens,
             body.overlapTokens,
             body.settings
@@ -57,6 +60,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
     private static final class Body {
         String sourceField = CreateRealmIndexRequest.DEFAULT_SOURCE_FIELD;
         String model = CreateRealmIndexRequest.DEFAULT_MODEL;
+        String reader = RealmSettings.DEFAULT_READER;
         int passageTokens = PassageProcessorFactory.DEFAULT_PASSAGE_TOKENS;
         int overlapTokens = PassageProcessorFactory.DEFAULT_OVERLAP_TOKENS;
         Settings settings = Settings.EMPTY;
@@ -65,6 +69,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
             switch (field) {
                 case "source_field" -> sourceField = RestParsing.string(parser, field);
                 case "model" -> model = RestParsing.string(parser, field);
+                case "reader" -> reader = RestParsing.string(parser, field);
                 case PassageProcessorFactory.PASSAGE_TOKENS -> passageTokens = RestParsing.integer(parser, field);
                 case PassageProcessorFactory.OVERLAP_TOKENS -> overlapTokens = RestParsing.integer(parser, field);
                 case "settings" -> {
@@ -76,6 +81,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
                     field,
                     "source_field",
                     "model",
+                    "reader",
                     PassageProcessorFactory.PASSAGE_TOKENS,
                     PassageProcessorFactory.OVERLAP_TOKENS,
                     "settings"

@@ -62,6 +62,11 @@ final class RestParsing {
         return parser.text();
     }
 
+    static boolean bool(XContentParser parser, String field) throws IOException {
+        expect(parser, XContentParser.Token.VALUE_BOOLEAN, field);
+        return parser.booleanValue();
+    }
+
     static int integer(XContentParser parser, String field) throws IOException {
         if (parser.currentToken() != XContentParser.Token.VALUE_NUMBER || parser.numberType() != XContentParser.NumberType.INT) {
             throw new XContentParseException(

@@ -21,7 +21,8 @@ import static org.opensearch.rest.RestRequest.Method.GET;
 import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
- * {@code POST /{index}/_realm} with {@code {"query": "...", "k": 5, "filter": {...}}}, or {@code GET /{index}/_realm?q=...&k=5}.
+ * {@code POST /{index}/_realm} with {@code {"query": "...", "k": 5, "filter": {...}, "num_answers": 3, "explain": false,
+ * "read": true}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true}.
  */
 public final class RestRealmSearchAction extends BaseRestHandler {
 
@@ -40,13 +41,25 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         Body body = new Body();
         body.query = request.param("q");
         body.k = request.paramAsInt("k", RealmSearchRequest.DEFAULT_K);
+        body.numAnswers = request.paramAsInt("num_answers", RealmSearchRequest.DEFAULT_NUM_ANSWERS);
+        body.explain = request.paramAsBoolean("explain", false);
+        String read = request.param("read");
+        body.read = read == null ? null : request.paramAsBoolean("read", true);
         if (request.hasContentOrSourceParam()) {
             try (XContentParser parser = request.contentOrSourceParamParser()) {
                 RestParsing.readObject(parser, body::read);
             }
         }
         String[] indices = Strings.splitStringByCommaToArray(request.param("index"));
-        RealmSearchRequest searchRequest = new RealmSearchRequest(indices, body.query, body.k, body.filter);
+        RealmSearchRequest searchRequest = new RealmSearchRequest(
+            indices,
+            body.query,
+            body.k,
+            body.filter,
+            body.numAnswers,
+            body.explain,
+            body.read
+        );
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 
@@ -55,6 +68,9 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         String query;
         int k;
         QueryBuilder filter;
+        int numAnswers;
+        boolean explain;
+        Boolean read;
 
         void read(String field, XContentParser parser) throws IOException {
             switch (field) {
@@ -64,7 +80,10 @@ public final class RestRealmSearchAction extends BaseRestHandler {
                     RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
                     filter = AbstractQueryBuilder.parseInnerQueryBuilder(parser);
                 }
-                default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter");
+                case "num_answers" -> numAnswers = RestParsing.integer(parser, field);
+                case "explain" -> explain = RestParsing.bool(parser, field);
+                case "read" -> read = RestParsing.bool(parser, field);
+                default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter", "num_answers", "explain", "read");
             }
         }
     }

@@ -17,6 +17,7 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.WrapperQueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.SearchHits;
+import org.opensearch.search.SearchShardTarget;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
@@ -24,6 +25,7 @@ import org.opensearchrealm.index.RealmMapping;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,21 @@ public final class Retriever {
         this.client = client;
     }
 
-    public void retrieve(String[] indices, float[] vector, int k, QueryBuilder filter, ActionListener<List<RetrievedPassage>> listener) {
+    /**
+     * The top passages, best first, and for each the shard copy that served it (null when unknown): where the
+     * passages live, for reading on a data node that holds them.
+     */
+    public record Retrieval(List<RetrievedPassage> passages, List<SearchShardTarget> shards) {
+        public Retrieval {
+            passages = List.copyOf(passages);
+            shards = Collections.unmodifiableList(new ArrayList<>(shards)); // may hold nulls
+            if (passages.size() != shards.size()) {
+                throw new IllegalArgumentException(passages.size() + " passages but " + shards.size() + " shards");
+            }
+        }
+    }
+
+    public void retrieve(String[] indices, float[] vector, int k, QueryBuilder filter, ActionListener<Retrieval> listener) {
         SearchRequest search;
         try {
             search = new SearchRequest(indices).source(source(vector, k, filter));
@@ -80,8 +96,11 @@ public final class Retriever {
         return BytesReference.bytes(b).utf8ToString();
     }
 
-    static List<RetrievedPassage> topPassages(SearchResponse response, int k) {
-        List<RetrievedPassage> passages = new ArrayList<>();
+    /** A passage and the shard that served its document. */
+    private record Found(RetrievedPassage passage, SearchShardTarget shard) {}
+
+    static Retrieval topPassages(SearchResponse response, int k) {
+        List<Found> passages = new ArrayList<>();
         for (SearchHit hit : response.getHits()) {
             SearchHits inner = hit.getInnerHits() == null ? null : hit.getInnerHits().get(RealmMapping.PASSAGES);
             if (inner == null) {
@@ -89,7 +108,7 @@ public final class Retriever {
             }
             for (SearchHit passage : inner) {
                 Map<String, Object> source = passage.getSourceAsMap();
-                passages.add(
+                passages.add(new Found(
                     new RetrievedPassage(
                         hit.getIndex(),
                         hit.getId(),
@@ -98,12 +117,14 @@ public final class Retriever {
                         ((Number) source.get(RealmMapping.START)).intValue(),
                         ((Number) source.get(RealmMapping.END)).intValue(),
                         innerProduct(passage.getScore())
-                    )
-                );
+                    ),
+                    hit.getShard()
+                ));
             }
         }
-        passages.sort(Comparator.comparingDouble(RetrievedPassage::score).reversed());
-        return passages.size() > k ? List.copyOf(passages.subList(0, k)) : passages;
+        passages.sort(Comparator.comparingDouble((Found f) -> f.passage().score()).reversed());
+        List<Found> top = passages.size() > k ? passages.subList(0, k) : passages;
+        return new Retrieval(top.stream().map(Found::passage).toList(), top.stream().map(Found::shard).toList());
     }
 
     /** Undoes the k-NN plugin's mapping of inner products to non-negative scores (1 + ip, or 1 / (1 - ip) below 0). */

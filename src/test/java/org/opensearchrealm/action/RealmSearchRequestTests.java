@@ -29,7 +29,20 @@ public class RealmSearchRequestTests extends OpenSearchTestCase {
         assertEquals("who?", copy.query());
         assertEquals(9, copy.k());
         assertEquals(request.filter(), copy.filter());
+        assertEquals(3, copy.numAnswers());
+        assertFalse(copy.explain());
+        assertNull(copy.read());
         assertNull(copy.validate());
+
+        for (Boolean read : new Boolean[] { null, true, false }) {
+            RealmSearchRequest reading = new RealmSearchRequest(new String[] { "a" }, "who?", 9, null, 7, true, read);
+            BytesStreamOutput o = new BytesStreamOutput();
+            reading.writeTo(o);
+            RealmSearchRequest c = new RealmSearchRequest(new NamedWriteableAwareStreamInput(o.bytes().streamInput(), registry));
+            assertEquals(7, c.numAnswers());
+            assertTrue(c.explain());
+            assertEquals(read, c.read());
+        }
     }
 
     public void testValidation() {
@@ -37,6 +50,12 @@ public class RealmSearchRequestTests extends OpenSearchTestCase {
         assertNotNull(new RealmSearchRequest(new String[] { "a" }, null, 5, null).validate());
         assertNotNull(new RealmSearchRequest(new String[] { "a" }, "q", 0, null).validate());
         assertNull(new RealmSearchRequest(new String[] { "a" }, "q", 1, null).validate());
+        assertNull(new RealmSearchRequest(new String[] { "a" }, "q", 1, null, 20, false, true).validate());
+        assertNull(new RealmSearchRequest(new String[] { "a" }, "q", 1, null, 1, false, true).validate());
+        for (int bad : new int[] { 0, 21, -1 }) {
+            String message = new RealmSearchRequest(new String[] { "a" }, "q", 1, null, bad, false, null).validate().getMessage();
+            assertTrue(message, message.contains("[num_answers] must be between 1 and 20, got [" + bad + "]"));
+        }
     }
 
     public void testResponseRoundTrip() throws Exception {

@@ -120,6 +120,96 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         assertInvalid(good().replaceFirst("\"dimension\"", "\"input_style\": \"dict\",\n  \"dimension\""), "[input_style] applies only to torchscript");
     }
 
+    static String reader() {
+        return """
+            {
+              "id": "my-model",
+              "task": "extractive_qa",
+              "format": "onnx",
+              "files": { "model": "model.onnx", "tokenizer": "tokenizer.json" },
+              "sha256": {
+                "model.onnx": "%s",
+                "tokenizer.json": "%s"
+              },
+              "max_tokens": 384
+            }
+            """.formatted(HASH_A, HASH_B);
+    }
+
+    public void testReader() {
+        ModelDescriptor d = parse(reader());
+        assertEquals(ModelDescriptor.Task.EXTRACTIVE_QA, d.task());
+        assertEquals(384, d.maxTokens());
+        assertEquals(128, d.docStride());
+        assertEquals(64, d.maxQuestionTokens());
+        assertEquals(List.of("start_logits", "end_logits"), d.outputs());
+        assertEquals(0, d.dimension());
+        assertNull(d.pooling());
+        assertEquals(List.of(), d.inputs());
+        assertThat(d.toString(), containsString("extractive_qa"));
+        assertEquals(d, parse(reader()));
+
+        String custom = reader().replace(
+            "\"max_tokens\": 384",
+            "\"max_tokens\": 256, \"doc_stride\": 64, \"max_question_tokens\": 32, \"outputs\": [\"s\", \"e\"]"
+        );
+        ModelDescriptor c = parse(custom);
+        assertEquals(64, c.docStride());
+        assertEquals(32, c.maxQuestionTokens());
+        assertEquals(List.of("s", "e"), c.outputs());
+        assertNotEquals(d, c);
+
+        String ts = reader().replace("\"onnx\",", "\"torchscript\",").replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"inputs\": [\"input_ids\", \"attention_mask\", \"token_type_ids\"]");
+        assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), parse(ts).inputs());
+        assertEquals(List.of("input_ids", "attention_mask"), parse(reader().replace("\"onnx\",", "\"torchscript\",")).inputs());
+
+        // the default task is embedding
+        assertEquals(ModelDescriptor.Task.EMBEDDING, parse(good()).task());
+        assertEquals(ModelDescriptor.Task.EMBEDDING, parse(good().replaceFirst("\"format\"", "\"task\": \"embedding\",\n  \"format\"")).task());
+        assertInvalid(reader().replace("extractive_qa", "qa"), "[task] must be one of [embedding, extractive_qa], got a string [qa]");
+
+        // encoder fields on a reader, reader fields on an encoder
+        for (String field : List.of("\"dimension\": 384", "\"pooling\": \"cls\"", "\"normalize\": true", "\"query_prefix\": \"q\"", "\"passage_prefix\": \"p\"")) {
+            assertInvalid(
+                reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, " + field),
+                "applies only to embedding models, and this model's [task] is [extractive_qa]"
+            );
+        }
+        for (String field : List.of("\"doc_stride\": 16", "\"max_question_tokens\": 16", "\"outputs\": [\"a\", \"b\"]")) {
+            assertInvalid(
+                good().replaceFirst("\"dimension\"", field + ",\n  \"dimension\""),
+                "applies only to extractive_qa models, and this model's [task] is [embedding]"
+            );
+        }
+
+        // windows must move forward
+        assertInvalid(
+            reader().replace("\"max_tokens\": 384", "\"max_tokens\": 128"),
+            "[doc_stride] (128) must be smaller than [max_tokens] - [max_question_tokens] - 4 = 128 - 64 - 4 = 60"
+        );
+        parse(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 128, \"doc_stride\": 59"));
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 128, \"doc_stride\": 60"), "must be smaller than");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"doc_stride\": -1"), "[doc_stride] must be between 0 and");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"max_question_tokens\": 0"), "[max_question_tokens] must be between 1 and");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"doc_stride\": \"128\""), "[doc_stride] must be an integer");
+
+        // outputs: two different names
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"outputs\": [\"logits\"]"), "[outputs] must name two different outputs");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"outputs\": [\"a\", \"a\"]"), "[outputs] must name two different outputs");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"outputs\": \"a\""), "[outputs] must be an array of strings");
+    }
+
+    /** The QA fixtures' descriptors parse. */
+    public void testReaderFixtures() throws Exception {
+        for (String id : List.of("tiny-qa-onnx", "tiny-qa-pt", "tiny-qa-pick")) {
+            ModelDescriptor d = ModelDescriptor.load(ModelTestSupport.fixtures().resolve(id).resolve("model.json"));
+            assertEquals(ModelDescriptor.Task.EXTRACTIVE_QA, d.task());
+            assertEquals(64, d.maxTokens());
+            assertEquals(16, d.docStride());
+            assertEquals(16, d.maxQuestionTokens());
+        }
+    }
+
     public void testArchive() {
         String json = with("files", "{ \"archive\": \"model.zip\" }").replaceFirst(
             "(?s)\"sha256\": \\{[^}]*\\}",

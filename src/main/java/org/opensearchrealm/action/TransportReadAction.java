@@ -1,0 +1,61 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.tasks.Task;
+import org.opensearch.transport.TransportService;
+import org.opensearchrealm.model.InferenceService;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads passages on this node. The transport thread only hands the work to the inference pool
+ * ({@link InferenceService#read}); a full pool answers with a rejection (429), which the coordinator treats like any
+ * failure of this node.
+ */
+public final class TransportReadAction extends HandledTransportAction<ReadRequest, ReadResponse> {
+
+    private final InferenceService inference;
+    private final ClusterService clusterService;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong passagesRead = new AtomicLong();
+
+    @Inject
+    public TransportReadAction(TransportService transportService, ActionFilters actionFilters, ClusterService clusterService, InferenceService inference) {
+        super(ReadAction.NAME, transportService, actionFilters, ReadRequest::new);
+        this.inference = inference;
+        this.clusterService = clusterService;
+    }
+
+    @Override
+    protected void doExecute(Task task, ReadRequest request, ActionListener<ReadResponse> listener) {
+        received.incrementAndGet();
+        inference.read(
+            request.reader(),
+            request.question(),
+            request.passages(),
+            request.maxAnswerTokens(),
+            request.topSpans(),
+            ActionListener.wrap(readings -> {
+                passagesRead.addAndGet(readings.size());
+                listener.onResponse(new ReadResponse(clusterService.localNode().getName(), readings));
+            }, listener::onFailure)
+        );
+    }
+
+    /** Read requests this node has received since it started (for tests and diagnostics). */
+    public long readRequestsReceived() {
+        return received.get();
+    }
+
+    /** Passages this node has read successfully since it started. */
+    public long passagesRead() {
+        return passagesRead.get();
+    }
+}

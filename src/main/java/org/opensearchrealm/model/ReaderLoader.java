@@ -1,0 +1,65 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.model;
+
+import ai.djl.Model;
+
+import org.opensearchrealm.read.ExtractiveReader;
+
+import java.util.List;
+
+/** Verifies an extractive QA model's files and loads them into an {@link ExtractiveReader}. */
+final class ReaderLoader {
+
+    static final String WARM_UP_QUESTION = "warm up";
+    static final String WARM_UP_PASSAGE = "warm up";
+
+    private ReaderLoader() {}
+
+    /**
+     * Verifies the files' hashes, loads the tokenizer and the network, and reads one passage (which also checks the
+     * outputs) before the reader is handed out.
+     *
+     * @throws ModelException 500 naming the model and the file on any failure, {@link Error}s included
+     */
+    static ExtractiveReader load(ModelDescriptor descriptor, int intraOpThreads, int maxBatch) {
+        if (descriptor.task() != ModelDescriptor.Task.EXTRACTIVE_QA) {
+            throw ModelException.badRequest("model [" + descriptor.id() + "] is an [" + descriptor.task().jsonName() + "] model, not a reader");
+        }
+        ModelFiles.Contents contents = ModelLoader.prepare(descriptor);
+        QaTokenizer tokenizer = ModelLoader.tokenizer(
+            descriptor,
+            contents,
+            json -> QaTokenizer.create(json, descriptor.maxTokens(), descriptor.docStride(), descriptor.maxQuestionTokens())
+        );
+        Model network;
+        try {
+            network = ModelLoader.network(descriptor, contents, intraOpThreads);
+        } catch (Throwable t) { // NOPMD
+            tokenizer.close();
+            throw t;
+        }
+        QaModel model = null;
+        ExtractiveReader reader = null;
+        try {
+            // the one place that knows the engines: a model built in Java from DJL blocks plugs in here, as another
+            // QaModel made from its descriptor and weights file
+            model = switch (descriptor.format()) {
+                case ONNX, TORCHSCRIPT -> new DjlQaModel(descriptor, network);
+            };
+            reader = new ExtractiveReader(descriptor.id(), tokenizer, model, maxBatch);
+            // single-threaded first call: DJL switches a TorchScript module to inference mode on its first forward
+            reader.read(WARM_UP_QUESTION, List.of(WARM_UP_PASSAGE), 1, 1);
+            return reader;
+        } catch (Throwable t) { // NOPMD
+            if (reader != null) {
+                reader.close();
+            } else {
+                ModelLoader.closeQuietly(model != null ? model : network);
+                tokenizer.close();
+            }
+            throw ModelException.wrap("model [" + descriptor.id() + "]: loaded [" + contents.modelName() + "] but a test inference failed", t);
+        }
+    }
+}
