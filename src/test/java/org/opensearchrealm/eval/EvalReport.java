@@ -1,0 +1,200 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The numbers of {@link SquadEval}: per-question outcomes in, the summary ({@code results.json}) and its Markdown table
+ * out. Every score is a percentage (0-100), as the SQuAD evaluation and DPR report them.
+ *
+ * <ul>
+ *   <li>recall@k (dense, BM25): the share of answerable questions with a gold passage (a passage of the paragraph the
+ *       question was asked on that contains one of its answers) among the top k passages; unanswerable questions are
+ *       left out;</li>
+ *   <li>reader EM/F1 (gold paragraph, end to end): the SQuAD measures of the top answer, max over the gold answers,
+ *       over all questions; an unanswerable question scores 1 only when the prediction is "no answer" (SQuAD 2.0);
+ *       {@code *_has_ans} and {@code *_no_ans} split them (for SQuAD 1.1 files, {@code *_has_ans} is the whole).</li>
+ * </ul>
+ */
+final class EvalReport {
+
+    static final int[] RECALL_AT = { 1, 5, 20 };
+
+    /** What one question gave. Reader fields are null when the index has no reader (or it was not asked). */
+    record Outcome(
+        String id,
+        boolean answerable,
+        int goldPassages,
+        int denseRank,
+        int bm25Rank,
+        int denseDocRank,
+        int bm25DocRank,
+        Double goldEm,
+        Double goldF1,
+        Double e2eEm,
+        Double e2eF1,
+        boolean goldReaderError,
+        boolean e2eReaderError
+    ) {}
+
+    private final List<Outcome> outcomes = new ArrayList<>();
+
+    synchronized void add(Outcome o) {
+        outcomes.add(o);
+    }
+
+    synchronized int size() {
+        return outcomes.size();
+    }
+
+    /** A short running summary for progress lines: reader EM/F1 so far and dense/BM25 recall@5 so far. */
+    synchronized String running() {
+        List<String> parts = new ArrayList<>();
+        Double gEm = mean(outcomes, Outcome::goldEm, null);
+        if (gEm != null) {
+            parts.add(String.format(Locale.ROOT, "gold EM/F1 %.1f/%.1f", gEm, mean(outcomes, Outcome::goldF1, null)));
+        }
+        Double eEm = mean(outcomes, Outcome::e2eEm, null);
+        if (eEm != null) {
+            parts.add(String.format(Locale.ROOT, "e2e EM/F1 %.1f/%.1f", eEm, mean(outcomes, Outcome::e2eF1, null)));
+        }
+        Double d5 = recall(outcomes, Outcome::denseRank, 5);
+        if (d5 != null) {
+            parts.add(String.format(Locale.ROOT, "R@5 dense/bm25 %.1f/%.1f", d5, recall(outcomes, Outcome::bm25Rank, 5)));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** The summary: the required keys first, then the breakdowns and counts. */
+    synchronized Map<String, Object> summary() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("questions", outcomes.size());
+        r.put("reader_em_gold", mean(outcomes, Outcome::goldEm, null));
+        r.put("reader_f1_gold", mean(outcomes, Outcome::goldF1, null));
+        r.put("e2e_em", mean(outcomes, Outcome::e2eEm, null));
+        r.put("e2e_f1", mean(outcomes, Outcome::e2eF1, null));
+        for (String kind : new String[] { "dense", "bm25" }) {
+            for (int k : RECALL_AT) {
+                r.put("recall_at_" + k + "_" + kind, recall(outcomes, kind.equals("dense") ? Outcome::denseRank : Outcome::bm25Rank, k));
+            }
+        }
+        List<Outcome> has = outcomes.stream().filter(Outcome::answerable).toList();
+        List<Outcome> none = outcomes.stream().filter(o -> o.answerable() == false).toList();
+        r.put("questions_answerable", has.size());
+        r.put("questions_unanswerable", none.size());
+        r.put("questions_without_gold_passage", has.stream().filter(o -> o.goldPassages() == 0).count());
+        r.put("reader_em_gold_has_ans", mean(has, Outcome::goldEm, null));
+        r.put("reader_f1_gold_has_ans", mean(has, Outcome::goldF1, null));
+        r.put("e2e_em_has_ans", mean(has, Outcome::e2eEm, null));
+        r.put("e2e_f1_has_ans", mean(has, Outcome::e2eF1, null));
+        r.put("reader_em_gold_no_ans", mean(none, Outcome::goldEm, null));
+        r.put("e2e_em_no_ans", mean(none, Outcome::e2eEm, null));
+        r.put("reader_errors_gold", outcomes.stream().filter(Outcome::goldReaderError).count());
+        r.put("reader_errors_e2e", outcomes.stream().filter(Outcome::e2eReaderError).count());
+        for (String kind : new String[] { "dense", "bm25" }) {
+            for (int k : RECALL_AT) {
+                r.put(
+                    "doc_recall_at_" + k + "_" + kind,
+                    recall(outcomes, kind.equals("dense") ? Outcome::denseDocRank : Outcome::bm25DocRank, k)
+                );
+            }
+            r.put("mrr_at_20_" + kind, mrr(outcomes, kind.equals("dense") ? Outcome::denseRank : Outcome::bm25Rank));
+        }
+        return r;
+    }
+
+    /** The Markdown table of a summary (plus the caption lines above it). */
+    static String markdown(Map<String, Object> s, Map<String, Object> meta) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "### opensearch-realm evaluation: %s on %s%n%n", meta.get("questions_file"), meta.get("corpus_file")));
+        b.append(String.format(Locale.ROOT, "%s questions scored (%s answerable, %s unanswerable)", s.get("questions"),
+            s.get("questions_answerable"), s.get("questions_unanswerable")));
+        Object skipped = meta.get("questions_skipped_not_in_corpus");
+        if (skipped instanceof Number n && n.longValue() > 0) {
+            b.append(String.format(Locale.ROOT, "; %s skipped (paragraph not in the corpus)", skipped));
+        }
+        b.append(String.format(Locale.ROOT, "; %s documents, %s passages; encoder %s, reader %s; end to end k=%s.%n%n",
+            meta.get("documents"), meta.get("passages"), meta.get("model"), meta.get("reader") == null ? "none" : meta.get("reader"),
+            meta.get("k")));
+        b.append("| | dense (`_realm`) | BM25 (`match`) |\n|---|---:|---:|\n");
+        for (int k : RECALL_AT) {
+            b.append("| recall@").append(k).append(" | ").append(pct(s.get("recall_at_" + k + "_dense"))).append(" | ")
+                .append(pct(s.get("recall_at_" + k + "_bm25"))).append(" |\n");
+        }
+        b.append("| MRR@20 | ").append(num(s.get("mrr_at_20_dense"))).append(" | ").append(num(s.get("mrr_at_20_bm25"))).append(" |\n");
+        b.append("\n| reader | EM | F1 |\n|---|---:|---:|\n");
+        b.append("| gold paragraph | ").append(pct(s.get("reader_em_gold"))).append(" | ").append(pct(s.get("reader_f1_gold"))).append(" |\n");
+        b.append("| end to end (`_realm`, dense top ").append(meta.get("k")).append(") | ").append(pct(s.get("e2e_em"))).append(" | ")
+            .append(pct(s.get("e2e_f1"))).append(" |\n");
+        if (((Number) s.get("questions_unanswerable")).longValue() > 0) {
+            b.append("| gold paragraph, unanswerable only (no-answer rate) | ").append(pct(s.get("reader_em_gold_no_ans")))
+                .append(" | |\n");
+            b.append("| end to end, unanswerable only (no-answer rate) | ").append(pct(s.get("e2e_em_no_ans"))).append(" | |\n");
+        }
+        b.append("\nScores in percent. Recall: answerable questions with a gold passage (a passage of their paragraph that "
+            + "contains an answer) in the top k; MRR@20 as a fraction. EM/F1: official SQuAD normalisation, max over gold answers.");
+        if (s.get("reader_em_gold") == null) {
+            b.append(" Reader: n/a (the index has no reader, `_realm` returned no answers).");
+        }
+        b.append('\n');
+        return b.toString();
+    }
+
+    static String pct(Object v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f", ((Number) v).doubleValue());
+    }
+
+    static String num(Object v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue());
+    }
+
+    private static Double mean(List<Outcome> list, java.util.function.Function<Outcome, Double> f, Double empty) {
+        double sum = 0;
+        int n = 0;
+        for (Outcome o : list) {
+            Double v = f.apply(o);
+            if (v != null) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? empty : Double.valueOf(100.0 * sum / n);
+    }
+
+    /** Share (percent) of the answerable questions whose first gold rank is within k; null when there are none. */
+    private static Double recall(List<Outcome> list, java.util.function.ToIntFunction<Outcome> rank, int k) {
+        int n = 0;
+        int hits = 0;
+        for (Outcome o : list) {
+            if (o.answerable()) {
+                n++;
+                int r = rank.applyAsInt(o);
+                if (r >= 1 && r <= k) {
+                    hits++;
+                }
+            }
+        }
+        return n == 0 ? null : Double.valueOf(100.0 * hits / n);
+    }
+
+    private static Double mrr(List<Outcome> list, java.util.function.ToIntFunction<Outcome> rank) {
+        int n = 0;
+        double sum = 0;
+        for (Outcome o : list) {
+            if (o.answerable()) {
+                n++;
+                int r = rank.applyAsInt(o);
+                if (r >= 1) {
+                    sum += 1.0 / r;
+                }
+            }
+        }
+        return n == 0 ? null : Double.valueOf(sum / n);
+    }
+}
