@@ -288,8 +288,10 @@ public final class TrainReader {
                     if (clip > 0) {
                         double norm = 0;
                         for (Parameter p : params.values()) {
-                            try (NDArray g = p.getArray().getGradient()) {
-                                norm += g.square().sum().getFloat();
+                            // results of operations join their input's manager: the gradient's is the model's, which
+                            // lives as long as the model, so every temporary is closed here
+                            try (NDArray g = p.getArray().getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
+                                norm += sum.getFloat();
                             }
                         }
                         norm = Math.sqrt(norm);
