@@ -74,18 +74,4 @@ public class TrainedReaderTests extends OpenSearchTestCase {
             }
         }
     }
-
-    /** The committed reader (models/realm-reader-minilm), when present, answers easy questions. */
-    public void testTrainedReaderAnswers() throws Exception {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("models").resolve("realm-reader-minilm");
-        assumeTrue("no trained reader in " + dir, Files.exists(dir.resolve(TrainedReader.DESCRIPTOR)));
-        BertParityTests.configureNatives();
-        try (TrainedReader reader = TrainedReader.load(dir)) {
-            String passage = "Mount Etna is an active stratovolcano on the east coast of Sicily, Italy. It is one of the tallest "
-                + "active volcanoes in Europe. The book Pride and Prejudice was written by Jane Austen and published in 1813.";
-            assertEquals("Mount Etna", reader.read("Which volcano is on the east coast of Sicily?", passage).text());
-            assertEquals("Jane Austen", reader.read("Who wrote Pride and Prejudice?", passage).text());
-            assertEquals("1813", reader.read("When was Pride and Prejudice published?", passage).text());
-        }
-    }
 }
