@@ -208,11 +208,12 @@ public final class TrainReader {
                     Path weights = opts.containsKey("weights") ? Path.of(opt("weights", null)) : checkpoint.resolve("weights.safetensors");
                     ReaderWeights.load(ReaderWeights.readSafetensors(weights, null), params);
                     print("loaded weights from " + weights);
+                    double[] scores = null;
                     if (flag("eval-only")) {
-                        evaluate(block, trainer.getManager(), tokenizer, windows, data.resolve(opt("dev", "dev-v1.1.json")), runDir);
+                        scores = evaluate(block, trainer.getManager(), tokenizer, windows, data.resolve(opt("dev", "dev-v1.1.json")), runDir);
                     }
                     if (opts.containsKey("export")) {
-                        export(params, Path.of(opt("export", null)), tokenizerJson, commandLine, seed, null);
+                        export(params, Path.of(opt("export", null)), tokenizerJson, commandLine, seed, scores);
                     }
                     return;
                 }
