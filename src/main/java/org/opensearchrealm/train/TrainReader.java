@@ -266,7 +266,7 @@ public final class TrainReader {
                 long windowsDone = 0;
                 long loopStart = System.nanoTime();
                 int firstStep = done;
-                for (int step = done; step < total && step - firstStep < maxSteps; step++) {
+                for (int step = done; step < total && step - firstStep < maxSteps; step++) { // (no overflow: step - firstStep >= 0)
                     Engine.getEngine("PyTorch").setRandomSeed(seed * 100_003 + step);
                     List<Integer> ids = plan.get(step);
                     float stepLoss = 0;
@@ -322,7 +322,7 @@ public final class TrainReader {
                         saveCheckpoint(checkpoint, params, optimizer, t, seed, total, batch, commandLine);
                     }
                 }
-                int finished = Math.min(total, firstStep + maxSteps);
+                int finished = (int) Math.min(total, (long) firstStep + maxSteps); // maxSteps defaults to Integer.MAX_VALUE
                 if (finished % checkpointEvery != 0 && finished != total) {
                     saveCheckpoint(checkpoint, params, optimizer, finished, seed, total, batch, commandLine);
                 }
