@@ -3,6 +3,8 @@
  */
 package org.opensearchrealm;
 
+import org.opensearchrealm.model.ModelTestSupport;
+
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.support.WriteRequest;
@@ -21,19 +23,12 @@ import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.action.RealmSearchResponse;
 import org.opensearchrealm.action.TransportReadAction;
-import org.opensearchrealm.model.ModelRegistry;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Internal-cluster tests that read: every node has the k-NN plugin, this plugin (bundled encoders from the staged
@@ -74,37 +69,7 @@ public abstract class ReadIntegTestSupport extends OpenSearchIntegTestCase {
     /** Every node gets the QA fixtures as operator models. */
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
-        return installFixtures(createTempDir(), PICK, "tiny-qa-onnx");
-    }
-
-    /** src/test/resources/models as copied to the test class path. */
-    static Path fixtures() {
-        URL url = ReadIntegTestSupport.class.getResource("/models/tiny-qa-pick/model.json");
-        if (url == null) {
-            throw new AssertionError("test fixtures not found on the class path");
-        }
-        try {
-            return Path.of(url.toURI()).getParent().getParent();
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Copies fixture models into {@code <config>/realm/models/<id>/}; returns the config directory. */
-    static Path installFixtures(Path config, String... ids) {
-        try {
-            for (String id : ids) {
-                Path target = Files.createDirectories(ModelRegistry.operatorModelsDir(config).resolve(id));
-                try (Stream<Path> files = Files.list(fixtures().resolve(id))) {
-                    for (Path f : (Iterable<Path>) files::iterator) {
-                        Files.copy(f, target.resolve(f.getFileName().toString()));
-                    }
-                }
-            }
-            return config;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ModelTestSupport.installFixtures(createTempDir(), PICK, "tiny-qa-onnx");
     }
 
     /** Settings of a node with exactly these roles. */

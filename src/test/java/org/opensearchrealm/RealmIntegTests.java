@@ -73,7 +73,7 @@ public class RealmIntegTests extends OpenSearchIntegTestCase {
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
         try {
-            Path config = ReadIntegTestSupport.installFixtures(createTempDir(), ReadIntegTestSupport.PICK, "tiny-qa-onnx");
+            Path config = org.opensearchrealm.model.ModelTestSupport.installFixtures(createTempDir(), ReadIntegTestSupport.PICK, "tiny-qa-onnx");
             Path model = Files.createDirectories(config.resolve("realm/models/broken"));
             byte[] weights = "not an onnx file".getBytes(StandardCharsets.UTF_8);
             Files.write(model.resolve("model.onnx"), weights);

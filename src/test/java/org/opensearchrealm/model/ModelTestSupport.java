@@ -14,12 +14,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Paths and helpers shared by the model tests. */
-final class ModelTestSupport {
+public final class ModelTestSupport {
 
     private ModelTestSupport() {}
 
     /** The staged plugin home (natives and default models), set by Surefire. */
-    static Path pluginHome() {
+    public static Path pluginHome() {
         String home = System.getProperty("realm.test.plugin_home");
         if (home == null || Files.isDirectory(Path.of(home, "native")) == false) {
             throw new AssertionError("system property realm.test.plugin_home must point at the staged plugin (got [" + home + "])");
@@ -27,13 +27,13 @@ final class ModelTestSupport {
         return Path.of(home);
     }
 
-    static Path cacheDir() {
+    public static Path cacheDir() {
         String dir = System.getProperty("DJL_CACHE_DIR");
         return dir != null ? Path.of(dir) : pluginHome().resolveSibling("djl-cache");
     }
 
     /** src/test/resources/models as copied to the test class path. */
-    static Path fixtures() {
+    public static Path fixtures() {
         URL url = ModelTestSupport.class.getResource("/models/tiny-onnx/model.json");
         if (url == null) {
             throw new AssertionError("test fixtures not found on the class path");
@@ -46,14 +46,14 @@ final class ModelTestSupport {
     }
 
     /** Copies fixture models into {@code <configDir>/realm/models/<id>}; returns the config dir. */
-    static Path installFixtures(Path configDir, String... ids) {
+    public static Path installFixtures(Path configDir, String... ids) {
         try {
             for (String id : ids) {
                 Path target = ModelRegistry.operatorModelsDir(configDir).resolve(id);
                 Files.createDirectories(target);
                 try (Stream<Path> files = Files.list(fixtures().resolve(id))) {
                     for (Path f : (Iterable<Path>) files::iterator) {
-                        Files.copy(f, target.resolve(f.getFileName()));
+                        Files.copy(f, target.resolve(f.getFileName().toString())); // by name: createTempDir paths are of another file system
                     }
                 }
             }

@@ -3,6 +3,8 @@
  */
 package org.opensearchrealm.read;
 
+import org.opensearchrealm.model.ModelTestSupport;
+
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.action.support.PlainActionFuture;
 import org.opensearch.common.settings.Settings;
@@ -27,7 +29,7 @@ public class InferenceReadTests extends OpenSearchTestCase {
     public void testReadOnThePool() throws Exception {
         Settings settings = Settings.builder().put("node.name", "test").put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 3).build();
         ThreadPool threadPool = new TestThreadPool("read-test", settings, InferenceThreadPool.executorBuilder(settings));
-        ModelRegistry registry = ReadTestSupport.registry(ReadTestSupport.installFixtures(createTempDir(), "tiny-qa-pick"), Settings.EMPTY);
+        ModelRegistry registry = ReadTestSupport.registry(ModelTestSupport.installFixtures(createTempDir(), "tiny-qa-pick"), Settings.EMPTY);
         try {
             InferenceService inference = new InferenceService(registry, threadPool, Settings.EMPTY);
             List<String> passages = new ArrayList<>();

@@ -3,6 +3,8 @@
  */
 package org.opensearchrealm.read;
 
+import org.opensearchrealm.model.ModelTestSupport;
+
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
@@ -61,13 +63,13 @@ public class ReaderTests extends OpenSearchTestCase {
     }
 
     private ModelRegistry registry(Settings settings, String... ids) {
-        registry = ReadTestSupport.registry(ReadTestSupport.installFixtures(createTempDir(), ids), settings);
+        registry = ReadTestSupport.registry(ModelTestSupport.installFixtures(createTempDir(), ids), settings);
         return registry;
     }
 
     /** PyTorch's logits for the reference pair are reproduced by both engines, with the same tokens. */
     public void testReferenceLogits() throws Exception {
-        Map<String, Object> expected = ReadTestSupport.json(ReadTestSupport.fixtures().resolve("expected-qa.json"));
+        Map<String, Object> expected = ReadTestSupport.json(ModelTestSupport.fixtures().resolve("expected-qa.json"));
         long[] ids = ReadTestSupport.longs(expected.get("ids"));
         long[] types = ReadTestSupport.longs(expected.get("type_ids"));
         float[] start = ReadTestSupport.floats(expected.get("start_logits"));
@@ -370,10 +372,10 @@ public class ReaderTests extends OpenSearchTestCase {
 
     /** An encoder's files with a reader's descriptor: the outputs are not start and end logits. */
     public void testWrongOutputs() throws Exception {
-        Path config = ReadTestSupport.installFixtures(createTempDir(), "tiny-qa-onnx", "tiny-qa-pt");
+        Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-qa-onnx", "tiny-qa-pt");
         Path models = ModelRegistry.operatorModelsDir(config);
         // swap in the encoder fixtures' model files (same tokenizer)
-        Path encoders = ReadTestSupport.fixtures();
+        Path encoders = ModelTestSupport.fixtures();
         replaceFile(models.resolve("tiny-qa-onnx"), "tiny-qa.onnx", Files.readAllBytes(encoders.resolve("tiny-onnx/tiny.onnx")));
         replaceFile(models.resolve("tiny-qa-pt"), "tiny-qa.pt", Files.readAllBytes(encoders.resolve("tiny-pt/tiny.pt")));
         registry = ReadTestSupport.registry(config, Settings.EMPTY);
@@ -389,7 +391,7 @@ public class ReaderTests extends OpenSearchTestCase {
 
     /** Other output names are found through [outputs]. */
     public void testOutputNames() throws Exception {
-        Path config = ReadTestSupport.installFixtures(createTempDir(), "tiny-qa-onnx");
+        Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-qa-onnx");
         Path json = ModelRegistry.operatorModelsDir(config).resolve("tiny-qa-onnx/model.json");
         // swapped: start is read from end_logits
         Files.writeString(json, Files.readString(json).replace("\"max_tokens\": 64", "\"max_tokens\": 64,\n  \"outputs\": [\"end_logits\", \"start_logits\"]"));
@@ -417,7 +419,7 @@ public class ReaderTests extends OpenSearchTestCase {
     }
 
     public void testGarbageFilesAndHashMismatch() throws Exception {
-        Path config = ReadTestSupport.installFixtures(createTempDir(), "tiny-qa-onnx", "tiny-qa-pt", "tiny-qa-pick");
+        Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-qa-onnx", "tiny-qa-pt", "tiny-qa-pick");
         Path models = ModelRegistry.operatorModelsDir(config);
         byte[] garbage = new byte[4096];
         random().nextBytes(garbage);
