@@ -113,8 +113,11 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     /** Spans asked for per passage, at least: more than the answers, so that answers read in several passages add up. */
     static final int SPANS_PER_PASSAGE = 5;
 
-    /** The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed. */
-    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens) {}
+    /**
+     * The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed, the
+     * sharpest retrieval temperature.
+     */
+    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens, double temperature) {}
 
     /**
      * How to read the passages of the REALM indices among {@code indices}, or null not to read them: when
@@ -129,6 +132,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         String readerIndex = null;
         double threshold = 1.0;
         int maxAnswerTokens = 1;
+        double temperature = Double.MAX_VALUE;
         for (String index : indices) {
             Settings settings = state.metadata().index(index).getSettings();
             if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
@@ -154,6 +158,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             readerIndex = index;
             threshold = Math.min(threshold, RealmSettings.INDEX_NO_ANSWER_THRESHOLD.get(settings));
             maxAnswerTokens = Math.max(maxAnswerTokens, RealmSettings.INDEX_MAX_ANSWER_TOKENS.get(settings));
+            temperature = Math.min(temperature, RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.get(settings));
         }
         if (reader == null) {
             return null; // no REALM index
@@ -170,7 +175,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             }
             return null;
         }
-        return new ReadConfig(reader, threshold, maxAnswerTokens);
+        return new ReadConfig(reader, threshold, maxAnswerTokens, temperature);
     }
 
     private static String describeReader(String reader) {
@@ -182,7 +187,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         long start = System.nanoTime();
         AnswerScorer scorer = new AnswerScorer(
             request.numAnswers(),
-            AnswerScorer.DEFAULT_TEMPERATURE,
+            config.temperature(),
             config.noAnswerThreshold(),
             request.explain()
         );
