@@ -12,8 +12,8 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import java.io.IOException;
 
 /**
- * A model loaded on a node, with its memory: {@code memoryBytes} is the estimate charged to the memory budget (the
- * size of its files: the weights dominate, and both engines hold them once in native memory); {@code rssDeltaBytes}
+ * A model loaded on a node, with its memory: {@code memoryBytes} is the estimate charged to the memory budget (twice
+ * the size of its files, see {@code ModelRegistry.MEMORY_PER_FILE_BYTE}); {@code rssDeltaBytes}
  * is how much the process's resident memory grew while it loaded (-1 where it cannot be read), which also counts the
  * engine's own start-up for the first model of an engine and whatever else the node did meanwhile.
  */

@@ -39,7 +39,7 @@ public final class ModelSettings {
     );
 
     /**
-     * The native memory the loaded models of a node may take, by their estimate ({@link LoadedModel}); loading one more
+     * The native memory the loaded models of a node may take, by their estimate (twice their files' size, {@link LoadedModel}); loading one more
      * model beyond it is refused with 429. Negative (the default): no limit. Dynamic, through the cluster settings API.
      */
     public static final Setting<ByteSizeValue> MEMORY_BUDGET = Setting.byteSizeSetting(

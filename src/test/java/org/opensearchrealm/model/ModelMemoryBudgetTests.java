@@ -8,17 +8,18 @@ import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** The memory budget of a registry over two tiny fixture models: a load over it is refused, the rest works on. */
 public class ModelMemoryBudgetTests extends OpenSearchTestCase {
 
-    public void testEstimateIsTheSizeOfTheModelFiles() throws Exception {
+    public void testEstimateIsTwiceTheSizeOfTheModelFiles() throws Exception {
         Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-onnx");
         try (ModelRegistry models = ModelTestSupport.registry(config)) {
             ModelDescriptor d = models.descriptor("tiny-onnx");
-            long files = java.nio.file.Files.size(d.file("model")) + java.nio.file.Files.size(d.file("tokenizer"));
+            long files = 2 * (Files.size(d.file("model")) + Files.size(d.file("tokenizer")));
             assertEquals(files, ModelRegistry.memoryEstimate(d));
             assertEquals(List.of(), models.loadedModels());
             models.encoder("tiny-onnx");
