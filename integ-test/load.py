@@ -4,8 +4,9 @@
     load.py --port P --index I --corpus FILE.jsonl --questions FILE.txt --seconds N --clients C --out DIR
             [--bulk-clients 1] [--bulk-size 8] [--max-requests 100000] [--k 3] [--expect-429]
 
-C clients ask _realm, and --bulk-clients clients index the corpus with _bulk (documents cycled under fresh ids),
-together, until N seconds have passed or --max-requests _realm requests were sent. Then the index is refreshed and
+After one warm-up _realm request (which loads the model), C clients ask _realm, and --bulk-clients clients index
+the corpus with _bulk (documents cycled under fresh ids), together, until N seconds have passed or --max-requests
+_realm requests were sent. Then the index is refreshed and
 its documents counted. Prints a summary and writes DIR/load.json. Exits 1 when a request failed with anything
 but 429, a 429 came without a Retry-After header, the node was unhealthy afterwards, or the documents acknowledged
 are not the documents found.
@@ -157,9 +158,13 @@ def main():
         docs = [json.loads(line) for line in f if line.strip()]
     with open(args.questions, encoding="utf-8") as f:
         questions = [line.strip() for line in f if line.strip()]
+    tally = Tally()
+    # one request first, so that loading the model (seconds) is not measured as the latency of the first requests
+    status, _, body = call(args.port, "POST", f"/{args.index}/_realm", {"query": questions[0], "k": args.k})
+    if status != 200:
+        tally.error(f"warm-up _realm HTTP {status}", body)
     stats_before = call(args.port, "GET", "/_plugins/_realm/_local/stats")[2]
 
-    tally = Tally()
     start = time.monotonic()
     deadline = start + args.seconds
     threads = [threading.Thread(target=realm_client, args=(args, questions, c, deadline, tally)) for c in range(args.clients)]
