@@ -11,7 +11,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=test
 
-REST_PORT=9250
+REST_PORT=${REALM_TEST_PORT:-9250} # REALM_TEST_PORT: another port, so that two checkouts can run this at once
+LOAD_PORT=$((REST_PORT + 1))
 REST_NODE=rest-it
 require_java21
 export JAVA_HOME="$JAVA21_HOME"
@@ -42,7 +43,8 @@ offline_rc=0
 
 step 5 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 2"
 load_rc=0
-"$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 2 --expect-429 --out "$BUILD_DIR/load" || load_rc=$?
+"$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 2 --expect-429 --out "$BUILD_DIR/load" \
+  --http-port "$LOAD_PORT" --transport-port $((LOAD_PORT + 100)) || load_rc=$?
 
 log "all layers done in $(fmt_secs $((SECONDS - started)))"
 python3 - "$offline_rc" "$load_rc" <<'PY'
