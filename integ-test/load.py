@@ -51,6 +51,7 @@ class Tally:
         self.lock = threading.Lock()
         self.latencies_ms = []
         self.rejected_429 = 0
+        self.reader_rejected_429 = 0  # answered 200 with passages, the reading refused by a full queue
         self.missing_retry_after = 0
         self.errors = []  # (what, detail), the first few kept
         self.error_count = 0
@@ -91,8 +92,13 @@ def realm_client(args, questions, offset, deadline, tally):
             continue
         millis = (time.monotonic() - start) * 1000
         if status == 200:
+            reader_error = body.get("reader_error") if isinstance(body, dict) else None
             with tally.lock:
                 tally.latencies_ms.append(millis)
+                if reader_error and reader_error.get("status") == 429:
+                    tally.reader_rejected_429 += 1
+            if reader_error and reader_error.get("status") != 429:
+                tally.error("_realm reader_error", reader_error)
         elif status == 429:
             with tally.lock:
                 tally.rejected_429 += 1
@@ -207,6 +213,7 @@ def main():
         "p50_ms": round(percentile(latencies, 0.50), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "rejected_429": tally.rejected_429,
+        "reader_rejected_429": tally.reader_rejected_429,
         "missing_retry_after": tally.missing_retry_after,
         "errors": tally.error_count + tally.missing_retry_after,
         "error_samples": tally.errors,
@@ -228,7 +235,8 @@ def main():
           f" (inference queue {result['inference_queue_size']})")
     print(f"  _realm served       {result['requests']} ({result['requests_per_s']}/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
     print(f"  429s                {tally.rejected_429} _realm (without Retry-After: {tally.missing_retry_after}),"
-          f" {tally.docs_rejected_429} bulk items; inference tasks rejected {result['inference_rejected']}")
+          f" {tally.docs_rejected_429} bulk items, {tally.reader_rejected_429} readings (passages still answered);"
+          f" inference tasks rejected {result['inference_rejected']}")
     print(f"  other errors        {result['errors']}")
     for sample in tally.errors:
         print(f"    {sample}")

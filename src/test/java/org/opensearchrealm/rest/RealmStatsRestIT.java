@@ -21,7 +21,9 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 public class RealmStatsRestIT extends RealmRestSupport {
 
     private static final String INDEX = "stats-kb";
-    private static final String ONE_SHARD = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+    /** Retrieval only (no reader), one shard. */
+    private static final String ONE_SHARD = "{\"reader\":\"\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+    private static final String PLAIN_ONE_SHARD = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
     private static final String DEFAULT_MODEL = "all-minilm-l6-v2";
     /** A bundled model the other REST tests never load. */
     private static final String OTHER_MODEL = "bge-small-en-v15";
@@ -82,7 +84,7 @@ public class RealmStatsRestIT extends RealmRestSupport {
         Map<String, Object> before = localStats();
         indexDefaultModelDocs();
         realmPost(INDEX, obj("query", "How does magma rise?", "k", 3));
-        client().performRequest(request("PUT", "/stats-plain", ONE_SHARD));
+        client().performRequest(request("PUT", "/stats-plain", PLAIN_ONE_SHARD));
         ResponseException notRealm = errorFor(request("POST", "/stats-plain/_realm", "{\"query\":\"magma\"}"));
         assertEquals(400, notRealm.getResponse().getStatusLine().getStatusCode());
         Map<String, Object> after = localStats();
@@ -121,7 +123,7 @@ public class RealmStatsRestIT extends RealmRestSupport {
         putClusterSetting("persistent", "realm.model.memory_budget", used + "b");
         assertEquals(used, number(localStats(), "memory", "budget_bytes"));
 
-        createRealmIndex("stats-other", "{\"model\":\"" + OTHER_MODEL + "\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
+        createRealmIndex("stats-other", "{\"model\":\"" + OTHER_MODEL + "\",\"reader\":\"\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
         ResponseException refused = errorFor(request("PUT", "/stats-other/_doc/1", json(obj("text", Texts.WHALES))));
         assertError(refused, 429, null, OTHER_MODEL, "realm.model.memory_budget");
 
