@@ -7,7 +7,7 @@
 After one warm-up _realm request (which loads the model), C clients ask _realm, and --bulk-clients clients index
 the corpus with _bulk (documents cycled under fresh ids), together, until N seconds have passed or --max-requests
 _realm requests were sent. Then the index is refreshed and
-its documents counted. Prints a summary and writes DIR/load.json. Exits 1 when a request failed with anything
+its documents counted: those found beyond the documents it had before must be those acknowledged. Prints a summary and writes DIR/load.json. Exits 1 when a request failed with anything
 but 429, a 429 came without a Retry-After header, the node was unhealthy afterwards, or the documents acknowledged
 are not the documents found.
 """
@@ -75,6 +75,18 @@ def percentile(sorted_values, q):
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
+def count_docs(port, index, tally):
+    """Documents in the index after a refresh (root documents only, not their nested passages); -1 on failure."""
+    status, _, body = call(port, "POST", f"/{index}/_refresh")
+    if status != 200:
+        tally.error(f"_refresh HTTP {status}", body)
+    status, _, body = call(port, "GET", f"/{index}/_count")
+    if status != 200:
+        tally.error(f"_count HTTP {status}", body)
+        return -1
+    return body["count"]
+
+
 def realm_client(args, questions, offset, deadline, tally):
     i = offset
     while time.monotonic() < deadline:
@@ -110,14 +122,20 @@ def realm_client(args, questions, offset, deadline, tally):
 
 
 def bulk_client(args, docs, client_no, deadline, tally):
+    """Sends bulks of fresh documents; documents rejected with 429 are resent first in the next bulk."""
     seq = 0
+    retry = []  # (id, source) rejected with 429
     while time.monotonic() < deadline:
-        lines = []
-        for _ in range(args.bulk_size):
+        batch = retry[:args.bulk_size]
+        retry = retry[args.bulk_size:]
+        while len(batch) < args.bulk_size:
             doc = docs[seq % len(docs)]
-            lines.append(json.dumps({"index": {"_id": f"load-{client_no}-{seq}"}}))
-            lines.append(json.dumps({k: v for k, v in doc.items() if k != "id"}))
+            batch.append((f"load-{client_no}-{seq}", {k: v for k, v in doc.items() if k != "id"}))
             seq += 1
+        lines = []
+        for doc_id, source in batch:
+            lines.append(json.dumps({"index": {"_id": doc_id}}))
+            lines.append(json.dumps(source))
         try:
             status, _, body = call(args.port, "POST", f"/{args.index}/_bulk", "\n".join(lines) + "\n", ndjson=True)
         except Exception as e:
@@ -127,17 +145,18 @@ def bulk_client(args, docs, client_no, deadline, tally):
             tally.error(f"_bulk HTTP {status}", body)
             continue
         acked = rejected = 0
-        for item in body.get("items", []):
+        for sent, item in zip(batch, body.get("items", [])):
             result = item.get("index", {})
             if result.get("status") in (200, 201):
                 acked += 1
             elif result.get("status") == 429:
                 rejected += 1
+                retry.append(sent)
             else:
                 tally.error(f"_bulk item HTTP {result.get('status')}", result.get("error"))
         with tally.lock:
             tally.bulk_requests += 1
-            tally.docs_sent += args.bulk_size
+            tally.docs_sent += len(batch)
             tally.docs_acked += acked
             tally.docs_rejected_429 += rejected
         if rejected:
@@ -170,6 +189,7 @@ def main():
     if status != 200:
         tally.error(f"warm-up _realm HTTP {status}", body)
     stats_before = call(args.port, "GET", "/_plugins/_realm/_local/stats")[2]
+    docs_before = count_docs(args.port, args.index, tally)
 
     start = time.monotonic()
     deadline = start + args.seconds
@@ -186,13 +206,7 @@ def main():
     if status != 200 or health.get("status") not in ("green", "yellow"):
         healthy = False
         tally.error("cluster health after the load", health)
-    status, _, body = call(args.port, "POST", f"/{args.index}/_refresh")
-    if status != 200:
-        tally.error(f"_refresh HTTP {status}", body)
-    status, _, body = call(args.port, "GET", f"/{args.index}/_count")  # root documents only, not nested passages
-    docs_found = body.get("count", -1) if status == 200 else -1
-    if status != 200:
-        tally.error(f"_count HTTP {status}", body)
+    docs_found = count_docs(args.port, args.index, tally) - docs_before
     status, _, body = call(args.port, "POST", f"/{args.index}/_realm", {"query": questions[0], "k": args.k})
     if status != 200:
         healthy = False
@@ -222,6 +236,7 @@ def main():
         "docs_acked": tally.docs_acked,
         "docs_rejected_429": tally.docs_rejected_429,
         "docs_found": docs_found,
+        "docs_before": docs_before,
         "healthy_after": healthy,
         "inference_queue_size": pool.get("queue_size"),
         "inference_rejected": pool.get("rejected", 0) - node_before.get("inference_pool", {}).get("rejected", 0),
@@ -240,7 +255,7 @@ def main():
     print(f"  other errors        {result['errors']}")
     for sample in tally.errors:
         print(f"    {sample}")
-    print(f"  docs acked / found  {tally.docs_acked} / {docs_found}")
+    print(f"  docs acked / found  {tally.docs_acked} / {docs_found} (beyond the {docs_before} indexed before)")
     print(f"  node healthy after  {healthy}")
     print(f"  wrote {os.path.join(args.out, 'load.json')}")
     ok = result["errors"] == 0 and healthy and tally.docs_acked == docs_found

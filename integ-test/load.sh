@@ -15,7 +15,8 @@
 #   --max-requests M at most M _realm requests in all (default 100000)
 #   --expect-429     fail unless the node answered 429 at least once (with a small --queue-size: overload is tested)
 #   --out DIR        default integ-test/build/load
-# Corpus and questions: integ-test/demo/corpus.jsonl and questions.txt, cycled (documents under fresh ids).
+# The index (default model and reader) first gets integ-test/demo/corpus.jsonl; then the questions of questions.txt
+# are asked and the corpus is indexed again under fresh ids, both cycled.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=load
@@ -70,7 +71,10 @@ fi
 ctl() { python3 "$IT_DIR/realmctl.py" --port "$port" "$@"; }
 ctl delete "$index" >/dev/null
 ctl create "$index" >/dev/null
-log "index $index created; loading for ${seconds}s with $clients _realm clients and $bulk_clients _bulk client(s)"
+# the corpus first, so that every _realm request retrieves (and reads) passages from the start
+ctl bulk "$index" "$IT_DIR/demo/corpus.jsonl" >/dev/null
+ctl refresh "$index" >/dev/null
+log "index $index created with the demo corpus; loading for ${seconds}s with $clients _realm clients and $bulk_clients _bulk client(s)"
 load_args=(--port "$port" --index "$index" --corpus "$IT_DIR/demo/corpus.jsonl" --questions "$IT_DIR/demo/questions.txt"
   --seconds "$seconds" --clients "$clients" --out "$out" --bulk-clients "$bulk_clients" --bulk-size "$bulk_size"
   --max-requests "$max_requests")

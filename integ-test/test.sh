@@ -41,9 +41,9 @@ step 4 "offline test: a real node with no network"
 offline_rc=0
 "$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
 
-step 5 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 2"
+step 5 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 4"
 load_rc=0
-"$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 2 --expect-429 --out "$BUILD_DIR/load" \
+"$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 4 --expect-429 --out "$BUILD_DIR/load" \
   --http-port "$LOAD_PORT" --transport-port $((LOAD_PORT + 100)) || load_rc=$?
 
 log "all layers done in $(fmt_secs $((SECONDS - started)))"
