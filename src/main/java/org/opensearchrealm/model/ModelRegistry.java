@@ -206,6 +206,7 @@ public final class ModelRegistry implements Closeable {
      * Native bytes a model takes per byte of its files. Measured on a node (resident memory before and after the load,
      * GET _plugins/_realm/stats): all-MiniLM-L6-v2 (92 MB file) grew it by 171 MB as the first ONNX model, and
      * bge-small-en-v1.5 (134 MB) by 245 MB as the second: ONNX Runtime holds the weights and pre-packed copies of them.
+     * The fp16 weights of a {@code djl} reader are held as fp32: twice the file as well.
      */
     static final long MEMORY_PER_FILE_BYTE = 2;
 
