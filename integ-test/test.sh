@@ -4,18 +4,21 @@
 #   2. a distribution assembled from Maven Central with k-NN and the zip
 #   3. REST tests (Failsafe, *IT) against a real node of that distribution
 #   4. the offline test: a real node in a network namespace with loopback only
+#   5. the load test: _realm clients and _bulk together against a node with a tiny inference queue (429s, no errors,
+#      no lost documents, the node healthy afterwards)
 # Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=test
 
-REST_PORT=9250
+REST_PORT=${REALM_TEST_PORT:-9250} # REALM_TEST_PORT: another port, so that two checkouts can run this at once
+LOAD_PORT=$((REST_PORT + 1))
 REST_NODE=rest-it
 require_java21
 export JAVA_HOME="$JAVA21_HOME"
 cd "$REPO_ROOT"
 started=$SECONDS
-step() { log "step $1/4 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
+step() { log "step $1/5 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
 
 step 1 "unit and internal-cluster tests, then the plugin zip"
 rm -rf target/surefire-reports target/failsafe-reports
@@ -38,8 +41,13 @@ step 4 "offline test: a real node with no network"
 offline_rc=0
 "$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
 
+step 5 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 4"
+load_rc=0
+"$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 4 --expect-429 --out "$BUILD_DIR/load" \
+  --http-port "$LOAD_PORT" --transport-port $((LOAD_PORT + 100)) || load_rc=$?
+
 log "all layers done in $(fmt_secs $((SECONDS - started)))"
-python3 - "$offline_rc" <<'PY'
+python3 - "$offline_rc" "$load_rc" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("target/failsafe-reports/TEST-*.xml"):
@@ -47,10 +55,11 @@ for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("targe
     tests, bad = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
     skip = int(suite.get("skipped", 0))
     passed, failed, skipped = passed + tests - bad - skip, failed + bad, skipped + skip
-if sys.argv[1] == "0":
-    passed += 1
-else:
-    failed += 1
+for layer_rc in sys.argv[1:]:  # the offline test and the load test count one each
+    if layer_rc == "0":
+        passed += 1
+    else:
+        failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-((rest_rc == 0 && offline_rc == 0))
+((rest_rc == 0 && offline_rc == 0 && load_rc == 0))

@@ -18,6 +18,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.read.AnswerScorer;
@@ -46,6 +47,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private final InferenceService inference;
     private final Retriever retriever;
     private final ReadDispatcher reads;
+    private final RealmMetrics metrics;
     private volatile int maxK;
     private volatile int maxQueryChars;
 
@@ -56,13 +58,15 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         ClusterService clusterService,
         IndexNameExpressionResolver resolver,
         InferenceService inference,
-        Retriever retriever
+        Retriever retriever,
+        RealmMetrics metrics
     ) {
         super(RealmSearchAction.NAME, transportService, actionFilters, RealmSearchRequest::new);
         this.clusterService = clusterService;
         this.resolver = resolver;
         this.inference = inference;
         this.retriever = retriever;
+        this.metrics = metrics;
         this.reads = new ReadDispatcher(transportService, clusterService, new ReadNodeSelector());
         maxK = RealmSettings.MAX_K.get(clusterService.getSettings());
         maxQueryChars = RealmSettings.MAX_QUERY_CHARS.get(clusterService.getSettings());
@@ -73,6 +77,22 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     @Override
     protected void doExecute(Task task, RealmSearchRequest request, ActionListener<RealmSearchResponse> listener) {
         long start = System.nanoTime();
+        search(task, request, start, ActionListener.wrap(response -> {
+            Reading reading = response.reading();
+            metrics.searchServed(
+                response.encodeMillis(),
+                response.searchMillis(),
+                reading == null ? -1 : reading.readMillis(),
+                (System.nanoTime() - start) / 1e6
+            );
+            listener.onResponse(response);
+        }, e -> {
+            metrics.searchFailed();
+            listener.onFailure(e);
+        }));
+    }
+
+    private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {
         String modelId;
         ReadConfig readConfig;
         try {
