@@ -194,7 +194,7 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         assertMoon(afterLeave);
         assertEquals(ml1, afterLeave.reading().node());
         assertEquals(2, afterLeave.reading().attempts());
-        ensureStableCluster(2); // every node has applied the state without ml2 before it is expected gone
+        ensureStableCluster(2, data); // the coordinating node has applied the state without ml2 before it is expected gone
 
         // with ml1 alone and failing, no node is left for the retry
         transportOf(ml1).addRequestHandlingBehavior(ReadAction.NAME, (handler, request, channel, task) -> {
