@@ -146,6 +146,8 @@ EOF
     printf 'discovery.seed_hosts: [%s]\ncluster.initial_cluster_manager_nodes: [%s]\n' "$seeds" "$initial" \
       >>"$dir/config/opensearch.yml"
   fi
+  # The distribution's own settings, e.g. the security plugin's demo configuration (security-test.sh).
+  grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$DIST_DIR/config/opensearch.yml" >>"$dir/config/opensearch.yml" || true
   # jvm.options writes gc logs, heap dumps and crash logs relative to the distribution home (bin/opensearch
   # cd's there): send them to this node's own directories instead.
   sed -i -e "s#HeapDumpPath=data#HeapDumpPath=$dir/data#" -e "s#ErrorFile=logs/#ErrorFile=$dir/logs/#" \
