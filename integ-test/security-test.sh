@@ -39,7 +39,7 @@ export JAVA_HOME="$JAVA21_HOME"
 
 export REALM_DIST_DIR="$BUILD_DIR/dist-secure/opensearch-$OS_VERSION"
 DIST_DIR=$REALM_DIST_DIR
-SECURITY_STAMP="security=$SECURITY_VERSION collections4=$COLLECTIONS4_VERSION layout=1"
+SECURITY_STAMP="security=$SECURITY_VERSION collections4=$COLLECTIONS4_VERSION layout=2"
 t0=$SECONDS
 
 plugin_cli() { OPENSEARCH_JAVA_HOME="$JAVA21_HOME" "$DIST_DIR/bin/opensearch-plugin" "$@"; }
@@ -99,8 +99,10 @@ install_security() {
   (cd "$DIST_DIR" && OPENSEARCH_INITIAL_ADMIN_PASSWORD="$ADMIN_PASSWORD" OPENSEARCH_JAVA_HOME="$JAVA21_HOME" \
     bash plugins/opensearch-security/tools/install_demo_configuration.sh -y -i -s) >>"$BUILD_DIR/security-install.log" 2>&1 ||
     { cat "$BUILD_DIR/security-install.log" >&2; die "the security demo configuration failed"; }
-  # the audit log would write an index on every request: nothing the tests look at
+  # the audit log would write an index on every request: nothing the tests look at; the tests switch
+  # do_not_fail_on_forbidden on and off through the REST API, which this allows the admin user
   sed -i 's/^plugins.security.audit.type: .*/plugins.security.audit.type: noop/' "$DIST_DIR/config/opensearch.yml"
+  echo "plugins.security.unsupported.restapi.allow_securityconfig_modification: true" >>"$DIST_DIR/config/opensearch.yml"
   rm -rf "$fetched"
   echo "$SECURITY_STAMP" >"$DIST_DIR/.security-stamp"
 }

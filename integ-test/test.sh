@@ -3,7 +3,8 @@
 #   1. unit and internal-cluster tests (Surefire), and the plugin zip
 #   2. a distribution assembled from Maven Central with k-NN and the zip
 #   3. REST tests (Failsafe, *IT) against a real node of that distribution
-#   4. the offline test: a real node in a network namespace with loopback only
+#   4. security REST tests against a node of a second distribution with the security plugin (security-test.sh)
+#   5. the offline test: a real node in a network namespace with loopback only
 # Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -15,7 +16,7 @@ require_java21
 export JAVA_HOME="$JAVA21_HOME"
 cd "$REPO_ROOT"
 started=$SECONDS
-step() { log "step $1/4 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
+step() { log "step $1/5 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
 
 step 1 "unit and internal-cluster tests, then the plugin zip"
 rm -rf target/surefire-reports target/failsafe-reports
@@ -34,7 +35,11 @@ rest_rc=0
 mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
 "$IT_DIR/node.sh" stop --name "$REST_NODE"
 
-step 4 "offline test: a real node with no network"
+step 4 "security tests: a node with the security plugin"
+security_rc=0
+"$IT_DIR/security-test.sh" --plugin "$zip" || security_rc=$?
+
+step 5 "offline test: a real node with no network"
 offline_rc=0
 "$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
 
@@ -53,4 +58,4 @@ else:
     failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-((rest_rc == 0 && offline_rc == 0))
+((rest_rc == 0 && security_rc == 0 && offline_rc == 0))

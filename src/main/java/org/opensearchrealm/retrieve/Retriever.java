@@ -142,25 +142,27 @@ public final class Retriever {
             int hidden = 0;
             for (SearchHit passage : inner) {
                 Map<String, Object> source = passage.getSourceAsMap();
-                String text = (String) source.get(RealmMapping.TEXT);
-                int start = ((Number) source.get(RealmMapping.START)).intValue();
-                int end = ((Number) source.get(RealmMapping.END)).intValue();
-                if (readableInSource(visibleSource, text, start, end) == false) {
+                // a field of the passage that field-level security hides makes it unreadable too
+                if (source.get(RealmMapping.TEXT) instanceof String text
+                    && source.get(RealmMapping.NUMBER) instanceof Number number
+                    && source.get(RealmMapping.START) instanceof Number start
+                    && source.get(RealmMapping.END) instanceof Number end
+                    && readableInSource(visibleSource, text, start.intValue(), end.intValue())) {
+                    passages.add(new Found(
+                        new RetrievedPassage(
+                            hit.getIndex(),
+                            hit.getId(),
+                            number.intValue(),
+                            text,
+                            start.intValue(),
+                            end.intValue(),
+                            innerProduct(passage.getScore())
+                        ),
+                        hit.getShard()
+                    ));
+                } else {
                     hidden++;
-                    continue;
                 }
-                passages.add(new Found(
-                    new RetrievedPassage(
-                        hit.getIndex(),
-                        hit.getId(),
-                        ((Number) source.get(RealmMapping.NUMBER)).intValue(),
-                        text,
-                        start,
-                        end,
-                        innerProduct(passage.getScore())
-                    ),
-                    hit.getShard()
-                ));
             }
             if (hidden > 0) {
                 int count = hidden;
@@ -181,7 +183,6 @@ public final class Retriever {
      */
     static boolean readableInSource(Object visibleSource, String text, int start, int end) {
         return visibleSource instanceof String source
-            && text != null
             && 0 <= start
             && start <= end
             && end <= source.length()

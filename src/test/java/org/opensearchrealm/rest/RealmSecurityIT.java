@@ -385,16 +385,36 @@ public class RealmSecurityIT extends RealmRestSupport {
         deniedTo("realm_user", realmRequest(DOCS + "," + OTHER, askMoon()));
         deniedTo("realm_user", realmRequest(OTHER_ALIAS, askMoon()));
         deniedTo("realm_user", realmRequest(BOTH_ALIAS, askMoon()));
+        // the demo configuration's default, do_not_fail_on_forbidden: false, refuses a wildcard that covers a forbidden index
         for (String wildcard : List.of("sec-*", "*", "_all", "sec-oth*")) {
-            Request request = realmRequest(wildcard, askMoon());
-            request.setOptions(as("realm_user"));
-            try {
-                Map<String, Object> response = entityAsMap(client().performRequest(request));
-                assertThat(wildcard + ": " + response, referencedIds(response), everyItem(oneOf("secret-moon", "public-dog", "public-tree")));
-            } catch (ResponseException e) {
-                assertEquals(wildcard + ": " + e.getMessage(), 403, e.getResponse().getStatusLine().getStatusCode());
-            }
+            deniedTo("realm_user", realmRequest(wildcard, askMoon()));
         }
+    }
+
+    public void testWildcardsReachOnlyPermittedIndicesWhenForbiddenOnesAreSkipped() throws IOException {
+        setDoNotFailOnForbidden(true);
+        try {
+            Set<String> permitted = searchableIds("realm_user", DOCS);
+            for (String wildcard : List.of("sec-*", "*", "_all", DOCS + ",sec-oth*")) {
+                Map<String, Object> response = realmAs("realm_user", wildcard, askMoon());
+                assertThat(wildcard, idsOf(passages(response)), equalTo(permitted));
+                assertThat(wildcard, referencedIds(response), everyItem(oneOf(permitted.toArray())));
+            }
+            // a wildcard that covers only forbidden indices is refused, as by _search
+            deniedTo("realm_user", request("POST", "/sec-oth*/_search", "{}"));
+            deniedTo("realm_user", realmRequest("sec-oth*", askMoon()));
+            // naming a forbidden index or alias is still refused
+            deniedTo("realm_user", realmRequest(OTHER, askMoon()));
+            deniedTo("realm_user", realmRequest(OTHER_ALIAS, askMoon()));
+        } finally {
+            setDoNotFailOnForbidden(false);
+        }
+    }
+
+    private static void setDoNotFailOnForbidden(boolean skip) throws IOException {
+        String patch = json(List.of(obj("op", "add", "path", "/config/dynamic/do_not_fail_on_forbidden", "value", skip)));
+        Response response = client().performRequest(request("PATCH", "/_plugins/_security/api/securityconfig", patch));
+        assertEquals(200, response.getStatusLine().getStatusCode());
     }
 
     public void testFiltersCannotReadAnotherIndex() throws IOException {

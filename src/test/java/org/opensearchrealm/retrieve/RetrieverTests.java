@@ -53,7 +53,6 @@ public class RetrieverTests extends OpenSearchTestCase {
         assertFalse(Retriever.readableInSource(source, "the moon", -1, 7));
         assertFalse(Retriever.readableInSource(source, "the moo", 8, 16));
         assertFalse(Retriever.readableInSource(source, "the sun!", 8, 16));
-        assertFalse(Retriever.readableInSource(source, null, 8, 16));
     }
 
     public void testSearchFetchesTheSourceFieldsAsTheCallerSeesThem() throws Exception {
