@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=test
 
-REST_PORT=9250
+REST_PORT=${REALM_REST_PORT:-9250}   # REALM_REST_PORT: another port, e.g. when a second checkout runs its tests
 REST_NODE=rest-it
 require_java21
 export JAVA_HOME="$JAVA21_HOME"
