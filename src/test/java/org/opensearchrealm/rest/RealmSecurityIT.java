@@ -56,6 +56,7 @@ public class RealmSecurityIT extends RealmRestSupport {
     private static final String OTHER_ALIAS = "sec-other-alias";
     private static final String BOTH_ALIAS = "sec-both";
     private static final String LOOKUP = "sec-lookup";
+    private static final String NEW_INDICES = "sec-new-*"; // what the writer roles may create
     private static final String QUESTION = "Where is the moon tonight?";
     private static final String SECRET_TEXT = "Tonight the moon is over the water.";
     private static final String PASSWORD = "Realm-User-Passw0rd!";
@@ -156,7 +157,7 @@ public class RealmSecurityIT extends RealmRestSupport {
             return;
         }
         // a node kept from an earlier run (security-test.sh --keep-node) still has them
-        Request stale = new Request("DELETE", "/" + String.join(",", DOCS, OTHER, LOOKUP));
+        Request stale = new Request("DELETE", "/" + String.join(",", DOCS, OTHER, LOOKUP, NEW_INDICES));
         stale.addParameter("ignore_unavailable", "true");
         client().performRequest(stale);
         String settings = "\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}";
@@ -198,8 +199,21 @@ public class RealmSecurityIT extends RealmRestSupport {
         );
         role("realm_fls_level", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, List.of("~level"), null));
         role("realm_masked", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, null, List.of("text")));
+        role(
+            "realm_create_only",
+            obj("index_permissions", List.of(obj("index_patterns", List.of(NEW_INDICES), "allowed_actions", List.of("indices:admin/realm/create", "indices:admin/create"))))
+        );
+        role(
+            "realm_writer",
+            obj(
+                "cluster_permissions",
+                List.of("cluster:admin/ingest/pipeline/put", "cluster:admin/ingest/pipeline/delete"),
+                "index_permissions",
+                List.of(obj("index_patterns", List.of(NEW_INDICES), "allowed_actions", List.of("indices:admin/realm/create", "indices:admin/create", "write")))
+            )
+        );
         role("unrelated_reader", obj("index_permissions", List.of(obj("index_patterns", List.of("unrelated*"), "allowed_actions", List.of("read")))));
-        for (String role : List.of("realm_user", "realm_only", "realm_dls", "realm_fls_text", "realm_fls_rule", "realm_fls_level", "realm_masked", "unrelated_reader")) {
+        for (String role : List.of("realm_user", "realm_only", "realm_dls", "realm_fls_text", "realm_fls_rule", "realm_fls_level", "realm_masked", "realm_create_only", "realm_writer", "unrelated_reader")) {
             Response created = client().performRequest(
                 request("PUT", "/_plugins/_security/api/internalusers/" + role, json(obj("password", PASSWORD, "opendistro_security_roles", List.of(role))))
             );
@@ -321,6 +335,21 @@ public class RealmSecurityIT extends RealmRestSupport {
         Request pipeline = new Request("GET", "/_ingest/pipeline/realm-sec-new-realm-user");
         assertEquals(404, errorFor(pipeline).getResponse().getStatusLine().getStatusCode());
         assertEquals(404, errorFor(new Request("GET", "/" + DOCS + "/_doc/injected")).getResponse().getStatusLine().getStatusCode());
+    }
+
+    public void testCreationNeedsTheActionsItRunsAsTheCaller() throws IOException {
+        // the right to create a REALM index is not the right to put its pipeline: refused, and nothing is left behind
+        deniedTo("realm_create_only", request("PUT", "/_plugins/_realm/indices/sec-new-partial", "{}"));
+        assertThat(client().performRequest(new Request("HEAD", "/sec-new-partial")).getStatusLine().getStatusCode(), equalTo(404));
+        assertEquals(404, errorFor(new Request("GET", "/_ingest/pipeline/realm-sec-new-partial")).getResponse().getStatusLine().getStatusCode());
+        // README's writer permissions: create, then ingest through the index's pipeline
+        Request create = request("PUT", "/_plugins/_realm/indices/sec-new-written", "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
+        create.setOptions(as("realm_writer"));
+        assertEquals(200, client().performRequest(create).getStatusLine().getStatusCode());
+        Request ingest = request("PUT", "/sec-new-written/_doc/written?refresh=true", json(obj("text", "A written note about the moon.")));
+        ingest.setOptions(as("realm_writer"));
+        assertEquals(201, client().performRequest(ingest).getStatusLine().getStatusCode());
+        assertThat(idsOf(passages(realmPost("sec-new-written", obj("query", QUESTION, "read", false)))), equalTo(Set.of("written")));
     }
 
     public void testRealmUserReadsItsIndex() throws IOException {
