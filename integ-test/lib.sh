@@ -90,11 +90,16 @@ PY
 }
 
 # curl against a local node: loopback only, never through an http_proxy from the environment, bounded time.
+# A node with the security plugin serves HTTPS: REALM_HTTPS_CA=PEM (the CA to trust) and REALM_HTTP_USER=user:password.
 # Usage: os_curl PORT METHOD PATH [curl args...]
 os_curl() {
-  local port=$1 method=$2 path=$3
+  local port=$1 method=$2 path=$3 scheme=http tls=()
   shift 3
-  curl -sS --noproxy '*' --max-time "${CURL_MAX_TIME:-30}" -X "$method" "http://127.0.0.1:$port$path" "$@"
+  if [[ -n "${REALM_HTTPS_CA:-}" ]]; then
+    scheme=https
+    tls=(--cacert "$REALM_HTTPS_CA" -u "${REALM_HTTP_USER:?REALM_HTTP_USER=user:password goes with REALM_HTTPS_CA}")
+  fi
+  curl -sS --noproxy '*' --max-time "${CURL_MAX_TIME:-30}" ${tls[@]+"${tls[@]}"} -X "$method" "$scheme://127.0.0.1:$port$path" "$@"
 }
 
 # PIDs of processes whose command line has ARG as one whole argument (e.g. -Dopensearch.path.conf=DIR).

@@ -150,6 +150,8 @@ EOF
     printf 'discovery.seed_hosts: [%s]\ncluster.initial_cluster_manager_nodes: [%s]\n' "$seeds" "$initial" \
       >>"$dir/config/opensearch.yml"
   fi
+  # The distribution's own settings, e.g. the security plugin's demo configuration (security-test.sh).
+  grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$DIST_DIR/config/opensearch.yml" >>"$dir/config/opensearch.yml" || true
   local setting
   for setting in ${node_settings[@]+"${node_settings[@]}"}; do
     echo "${setting%%=*}: ${setting#*=}" >>"$dir/config/opensearch.yml"

@@ -3,8 +3,9 @@
 #   1. unit and internal-cluster tests (Surefire), and the plugin zip
 #   2. a distribution assembled from Maven Central with k-NN and the zip
 #   3. REST tests (Failsafe, *IT) against a real node of that distribution
-#   4. the offline test: a real node in a network namespace with loopback only
-#   5. the load test: _realm clients and _bulk together against a node with a tiny inference queue (429s, no errors,
+#   4. security REST tests against a node of a second distribution with the security plugin (security-test.sh)
+#   5. the offline test: a real node in a network namespace with loopback only
+#   6. the load test: _realm clients and _bulk together against a node with a tiny inference queue (429s, no errors,
 #      no lost documents, the node healthy afterwards)
 # Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
 set -euo pipefail
@@ -18,7 +19,7 @@ require_java21
 export JAVA_HOME="$JAVA21_HOME"
 cd "$REPO_ROOT"
 started=$SECONDS
-step() { log "step $1/5 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
+step() { log "step $1/6 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
 
 step 1 "unit and internal-cluster tests, then the plugin zip"
 rm -rf target/surefire-reports target/failsafe-reports
@@ -37,11 +38,15 @@ rest_rc=0
 mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
 "$IT_DIR/node.sh" stop --name "$REST_NODE"
 
-step 4 "offline test: a real node with no network"
+step 4 "security tests: a node with the security plugin"
+security_rc=0
+"$IT_DIR/security-test.sh" --plugin "$zip" || security_rc=$?
+
+step 5 "offline test: a real node with no network"
 offline_rc=0
 "$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
 
-step 5 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 4"
+step 6 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 4"
 load_rc=0
 "$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 4 --expect-429 --out "$BUILD_DIR/load" \
   --http-port "$LOAD_PORT" --transport-port $((LOAD_PORT + 100)) || load_rc=$?
@@ -62,4 +67,4 @@ for layer_rc in sys.argv[1:]:  # the offline test and the load test count one ea
         failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-((rest_rc == 0 && offline_rc == 0 && load_rc == 0))
+((rest_rc == 0 && security_rc == 0 && offline_rc == 0 && load_rc == 0))

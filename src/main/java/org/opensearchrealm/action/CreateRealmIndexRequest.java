@@ -16,6 +16,7 @@ import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Set;
 
 import static org.opensearch.action.ValidateActions.addValidationError;
@@ -24,12 +25,12 @@ import static org.opensearch.action.ValidateActions.addValidationError;
  * Creates REALM index {@code index} over text field {@code sourceField}, embedded with model {@code model}, its
  * passages read for answers by {@code reader} (empty: retrieval only).
  */
-public final class CreateRealmIndexRequest extends ActionRequest implements IndicesRequest {
+public final class CreateRealmIndexRequest extends ActionRequest implements IndicesRequest.Replaceable {
 
     public static final String DEFAULT_SOURCE_FIELD = "text";
     public static final String DEFAULT_MODEL = "all-minilm-l6-v2";
 
-    private final String index;
+    private String index;
     private final String sourceField;
     private final String model;
     private final String reader;
@@ -173,6 +174,20 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
     @Override
     public String[] indices() {
         return new String[] { index };
+    }
+
+    /**
+     * Replaceable so that the security plugin checks index permissions on the name: it resolves the indices of the
+     * requests it knows and of replaceable ones, and checks any other request against all indices ({@code *}), so
+     * that a role could only grant creating REALM indices everywhere. It may only hand back one name.
+     */
+    @Override
+    public CreateRealmIndexRequest indices(String... indices) {
+        if (indices == null || indices.length != 1) {
+            throw new IllegalArgumentException("a REALM index is created one at a time, got " + Arrays.toString(indices));
+        }
+        this.index = indices[0];
+        return this;
     }
 
     @Override

@@ -29,7 +29,9 @@ import org.opensearchrealm.retrieve.Retriever;
 import org.opensearchrealm.action.RealmSearchResponse.Reading;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -95,12 +97,14 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {
         String modelId;
         ReadConfig readConfig;
+        Map<String, String> sourceFields;
         try {
             checkLimits(request);
             ClusterState state = clusterService.state();
             String[] concrete = resolver.concreteIndexNames(state, request);
             modelId = modelOf(state, concrete, explicitIndices(state, request));
             readConfig = readConfig(state, concrete, request.read());
+            sourceFields = sourceFields(state, concrete);
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -112,7 +116,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         inference.embed(modelId, List.of(request.query()), TextKind.QUERY, ActionListener.wrap(vectors -> {
             double encodeMillis = (System.nanoTime() - start) / 1e6;
             long searchStart = System.nanoTime();
-            retriever.retrieve(request.indices(), vectors[0], request.k(), request.filter(), ActionListener.wrap(retrieval -> {
+            retriever.retrieve(request.indices(), sourceFields, vectors[0], request.k(), request.filter(), ActionListener.wrap(retrieval -> {
                 double searchMillis = (System.nanoTime() - searchStart) / 1e6;
                 if (readConfig == null) {
                     listener.onResponse(new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages()));
@@ -283,6 +287,18 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             model = indexModel;
         }
         return model;
+    }
+
+    /** The source field of each REALM index among {@code indices}: the text its passages must be found in. */
+    static Map<String, String> sourceFields(ClusterState state, String[] indices) {
+        Map<String, String> fields = new HashMap<>();
+        for (String index : indices) {
+            Settings settings = state.metadata().index(index).getSettings();
+            if (RealmSettings.INDEX_MODEL.get(settings).isEmpty() == false) {
+                fields.put(index, RealmSettings.INDEX_SOURCE_FIELD.get(settings));
+            }
+        }
+        return Map.copyOf(fields);
     }
 
     /** The indices the request names without a wildcard. */

@@ -3,10 +3,13 @@
  */
 package org.opensearchrealm.retrieve;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.ToXContent;
@@ -25,17 +28,27 @@ import org.opensearchrealm.index.RealmMapping;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Maximum inner product search over passage vectors with the k-NN plugin. The search asks for the top k documents
  * with all their matching passages (inner hits): a document's score is its best passage's, so the k best passages
  * overall lie within the k best documents, and the top k passages are taken across documents.
+ * <p>
+ * The search runs as the caller, so document-level security filters documents as it does for {@code _search}. Field-level
+ * security and masking, however, apply per field, and passages are copies of the source field in another field: a
+ * rule that hides or masks only the source field would leave the copies readable. So the search also fetches the
+ * source field as the caller sees it, and a passage is kept only when its text is exactly that view's text between
+ * the passage's offsets: nobody gets a passage, or an answer read in one, that they cannot read in the source field.
  */
 public final class Retriever {
+
+    private static final Logger logger = LogManager.getLogger(Retriever.class);
 
     private static final String[] PASSAGE_FIELDS = {
         RealmMapping.PASSAGES + "." + RealmMapping.NUMBER,
@@ -63,22 +76,38 @@ public final class Retriever {
         }
     }
 
-    public void retrieve(String[] indices, float[] vector, int k, QueryBuilder filter, ActionListener<Retrieval> listener) {
+    /**
+     * @param sourceFields the source field of each REALM index the search may reach, by concrete index name; passages
+     *                     of other indices are left out
+     */
+    public void retrieve(
+        String[] indices,
+        Map<String, String> sourceFields,
+        float[] vector,
+        int k,
+        QueryBuilder filter,
+        ActionListener<Retrieval> listener
+    ) {
         SearchRequest search;
         try {
-            search = new SearchRequest(indices).source(source(vector, k, filter));
+            search = new SearchRequest(indices).source(source(vector, k, filter, sourceFields.values()));
         } catch (IOException e) {
             listener.onFailure(e);
             return;
         }
-        client.search(search, ActionListener.wrap(response -> listener.onResponse(topPassages(response, k)), listener::onFailure));
+        client.search(
+            search,
+            ActionListener.wrap(response -> listener.onResponse(topPassages(response, k, sourceFields)), listener::onFailure)
+        );
     }
 
-    static SearchSourceBuilder source(float[] vector, int k, QueryBuilder filter) throws IOException {
+    static SearchSourceBuilder source(float[] vector, int k, QueryBuilder filter, Collection<String> sourceFields) throws IOException {
         NestedQueryBuilder nested = new NestedQueryBuilder(RealmMapping.PASSAGES, new WrapperQueryBuilder(knnQuery(vector, k, filter)), ScoreMode.Max)
             .ignoreUnmapped(true) // a wildcard may also match indices without passages: they contribute nothing
             .innerHit(new InnerHitBuilder().setSize(k).setFetchSourceContext(new FetchSourceContext(true, PASSAGE_FIELDS, null)));
-        return new SearchSourceBuilder().query(nested).size(k).fetchSource(false).trackTotalHits(false);
+        SearchSourceBuilder source = new SearchSourceBuilder().query(nested).size(k).trackTotalHits(false);
+        // no source field, no passage can be checked, none is kept: fetch nothing (empty includes would fetch everything)
+        return sourceFields.isEmpty() ? source.fetchSource(false) : source.fetchSource(new TreeSet<>(sourceFields).toArray(String[]::new), null);
     }
 
     /**
@@ -99,32 +128,66 @@ public final class Retriever {
     /** A passage and the shard that served its document. */
     private record Found(RetrievedPassage passage, SearchShardTarget shard) {}
 
-    static Retrieval topPassages(SearchResponse response, int k) {
+    static Retrieval topPassages(SearchResponse response, int k, Map<String, String> sourceFields) {
         List<Found> passages = new ArrayList<>();
         for (SearchHit hit : response.getHits()) {
             SearchHits inner = hit.getInnerHits() == null ? null : hit.getInnerHits().get(RealmMapping.PASSAGES);
             if (inner == null) {
                 continue;
             }
+            String sourceField = sourceFields.get(hit.getIndex());
+            Object visibleSource = sourceField == null || hit.hasSource() == false
+                ? null
+                : XContentMapValues.extractValue(sourceField, hit.getSourceAsMap());
+            int hidden = 0;
             for (SearchHit passage : inner) {
                 Map<String, Object> source = passage.getSourceAsMap();
-                passages.add(new Found(
-                    new RetrievedPassage(
-                        hit.getIndex(),
-                        hit.getId(),
-                        ((Number) source.get(RealmMapping.NUMBER)).intValue(),
-                        (String) source.get(RealmMapping.TEXT),
-                        ((Number) source.get(RealmMapping.START)).intValue(),
-                        ((Number) source.get(RealmMapping.END)).intValue(),
-                        innerProduct(passage.getScore())
-                    ),
-                    hit.getShard()
-                ));
+                // a field of the passage that field-level security hides makes it unreadable too
+                if (source.get(RealmMapping.TEXT) instanceof String text
+                    && source.get(RealmMapping.NUMBER) instanceof Number number
+                    && source.get(RealmMapping.START) instanceof Number start
+                    && source.get(RealmMapping.END) instanceof Number end
+                    && readableInSource(visibleSource, text, start.intValue(), end.intValue())) {
+                    passages.add(new Found(
+                        new RetrievedPassage(
+                            hit.getIndex(),
+                            hit.getId(),
+                            number.intValue(),
+                            text,
+                            start.intValue(),
+                            end.intValue(),
+                            innerProduct(passage.getScore())
+                        ),
+                        hit.getShard()
+                    ));
+                } else {
+                    hidden++;
+                }
+            }
+            if (hidden > 0) {
+                int count = hidden;
+                logger.debug(
+                    () -> "left out " + count + " passage(s) of [" + hit.getIndex() + "][" + hit.getId() + "]: their text is not what the caller "
+                        + "sees in source field [" + sourceField + "] (field-level security or masking)"
+                );
             }
         }
         passages.sort(Comparator.comparingDouble((Found f) -> f.passage().score()).reversed());
         List<Found> top = passages.size() > k ? passages.subList(0, k) : passages;
         return new Retrieval(top.stream().map(Found::passage).toList(), top.stream().map(Found::shard).toList());
+    }
+
+    /**
+     * Whether the caller can read the passage: the source field as they see it ({@code visibleSource}: null when
+     * field-level security hides it, a hash when it is masked) holds exactly the passage's text between its offsets.
+     */
+    static boolean readableInSource(Object visibleSource, String text, int start, int end) {
+        return visibleSource instanceof String source
+            && 0 <= start
+            && start <= end
+            && end <= source.length()
+            && source.regionMatches(start, text, 0, text.length())
+            && text.length() == end - start;
     }
 
     /** Undoes the k-NN plugin's mapping of inner products to non-negative scores (1 + ip, or 1 / (1 - ip) below 0). */

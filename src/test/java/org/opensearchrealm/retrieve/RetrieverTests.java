@@ -7,6 +7,7 @@ import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.List;
@@ -36,5 +37,29 @@ public class RetrieverTests extends OpenSearchTestCase {
 
     public void testKnnQueryWithoutFilter() throws Exception {
         assertFalse(Retriever.knnQuery(new float[] { 1f }, 1, null).contains("filter"));
+    }
+
+    public void testPassageIsReadableOnlyWhereTheCallerSeesItsTextInTheSourceField() {
+        String source = "Tonight the moon is over the water.";
+        assertTrue(Retriever.readableInSource(source, "the moon", 8, 16));
+        assertTrue(Retriever.readableInSource(source, source, 0, source.length()));
+        // field-level security hides the source field: the search returns no value for it
+        assertFalse(Retriever.readableInSource(null, "the moon", 8, 16));
+        // masking replaces the value with a hash
+        assertFalse(Retriever.readableInSource("6474b0e7eba8fb75aa2598dfb0d60faac55ee8d3164cbb1099e03953c738ea39", "the moon", 8, 16));
+        // a source field that is not one string, offsets that do not fit, text that differs from the source
+        assertFalse(Retriever.readableInSource(List.of(source), "the moon", 8, 16));
+        assertFalse(Retriever.readableInSource(source, "the moon", 30, 38));
+        assertFalse(Retriever.readableInSource(source, "the moon", -1, 7));
+        assertFalse(Retriever.readableInSource(source, "the moo", 8, 16));
+        assertFalse(Retriever.readableInSource(source, "the sun!", 8, 16));
+    }
+
+    public void testSearchFetchesTheSourceFieldsAsTheCallerSeesThem() throws Exception {
+        SearchSourceBuilder source = Retriever.source(new float[] { 1f }, 3, null, List.of("text", "body", "text"));
+        assertArrayEquals(new String[] { "body", "text" }, source.fetchSource().includes());
+        assertTrue(source.fetchSource().fetchSource());
+        // no source field to check passages against: nothing is fetched (empty includes would fetch the whole source)
+        assertFalse(Retriever.source(new float[] { 1f }, 3, null, List.of()).fetchSource().fetchSource());
     }
 }
