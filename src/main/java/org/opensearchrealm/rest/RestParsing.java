@@ -3,6 +3,10 @@
  */
 package org.opensearchrealm.rest;
 
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParseException;
 import org.opensearch.core.xcontent.XContentParser;
 
@@ -19,18 +23,78 @@ final class RestParsing {
         void read(String field, XContentParser parser) throws IOException;
     }
 
-    /** Reads a body that must be one JSON object, handing each field to {@code reader}. */
-    static void readObject(XContentParser parser, FieldReader reader) throws IOException {
-        expectStartObject(parser);
-        String field = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                field = parser.currentName();
-            } else {
-                reader.read(field, parser);
+    /**
+     * Reads a body that must be one JSON object, handing each field to {@code reader}. Any {@link IOException} of the
+     * parser is a body that cannot be read (e.g. a number or a field name longer than the parser's stream constraints
+     * allow, which OpenSearch would otherwise answer with a 500) and becomes a 400.
+     */
+    static void readObject(XContentParser parser, FieldReader reader) {
+        try {
+            expectStartObject(parser);
+            String field = null;
+            for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+                if (token == XContentParser.Token.FIELD_NAME) {
+                    field = parser.currentName();
+                } else {
+                    reader.read(field, parser);
+                }
             }
+            expectEnd(parser);
+        } catch (IOException e) {
+            throw new XContentParseException(parser.getTokenLocation(), "cannot read the request body: " + e.getMessage(), e);
         }
-        expectEnd(parser);
+    }
+
+    /**
+     * The object the parser stands on, copied into a new parser after checking that it nests no deeper than
+     * {@code maxDepth} objects and arrays. Query DSL is parsed recursively on the HTTP thread: a filter nested a few
+     * hundred levels deep overflows its stack, and a {@link StackOverflowError} there stops the node. The copy is
+     * iterative, so the check itself cannot overflow.
+     */
+    static XContentParser depthCheckedObject(XContentParser parser, String field, int maxDepth) throws IOException {
+        expect(parser, XContentParser.Token.START_OBJECT, field);
+        XContentBuilder copy = JsonXContent.contentBuilder();
+        int depth = 0;
+        XContentParser.Token token = parser.currentToken();
+        do {
+            if (token == null) {
+                throw new XContentParseException(parser.getTokenLocation(), "[" + field + "] ends before its object is closed");
+            }
+            switch (token) {
+                case START_OBJECT, START_ARRAY -> {
+                    if (++depth > maxDepth) {
+                        throw new XContentParseException(
+                            parser.getTokenLocation(),
+                            "[" + field + "] is nested more than [" + maxDepth + "] objects and arrays deep"
+                        );
+                    }
+                    if (token == XContentParser.Token.START_OBJECT) {
+                        copy.startObject();
+                    } else {
+                        copy.startArray();
+                    }
+                }
+                case END_OBJECT -> {
+                    depth--;
+                    copy.endObject();
+                }
+                case END_ARRAY -> {
+                    depth--;
+                    copy.endArray();
+                }
+                case FIELD_NAME -> copy.field(parser.currentName());
+                case VALUE_STRING -> copy.value(parser.text());
+                case VALUE_NUMBER -> copy.value(parser.numberValue());
+                case VALUE_BOOLEAN -> copy.value(parser.booleanValue());
+                case VALUE_NULL -> copy.nullValue();
+                case VALUE_EMBEDDED_OBJECT -> copy.value(parser.binaryValue());
+            }
+            if (depth > 0) {
+                token = parser.nextToken();
+            }
+        } while (depth > 0);
+        return XContentType.JSON.xContent()
+            .createParser(parser.getXContentRegistry(), parser.getDeprecationHandler(), BytesReference.bytes(copy).streamInput());
     }
 
     private static void expectStartObject(XContentParser parser) throws IOException {
