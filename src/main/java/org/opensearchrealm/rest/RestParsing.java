@@ -3,14 +3,22 @@
  */
 package org.opensearchrealm.rest;
 
+import org.apache.lucene.util.BytesRef;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParseException;
 import org.opensearch.core.xcontent.XContentParser;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Strict reading of request bodies: every wrong type or unknown field is a 400 that names the field and its place. */
@@ -21,6 +29,36 @@ final class RestParsing {
     /** Reads one field's value; the parser stands on the value's first token. */
     interface FieldReader {
         void read(String field, XContentParser parser) throws IOException;
+    }
+
+    /**
+     * Refuses a JSON or YAML body that is not valid UTF-8. The JSON parser (Jackson 2.18) reads some field names that
+     * hold an invalid byte as if the byte were not there ({@code "expl\xFFain"} is {@code "explain"}), and lets
+     * overlong forms and encoded surrogates through: the bytes are checked before they are parsed.
+     */
+    static void requireUtf8(BytesReference content, MediaType type) {
+        if (XContentType.JSON.equals(type) == false && XContentType.YAML.equals(type) == false) {
+            return; // CBOR and SMILE are binary
+        }
+        BytesRef bytes = content.toBytesRef();
+        ByteBuffer in = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer out = CharBuffer.allocate(4096);
+        CoderResult result;
+        while ((result = decoder.decode(in, out, true)).isOverflow()) {
+            out.clear();
+        }
+        if (result.isError()) {
+            throw new IllegalArgumentException(
+                "the request body is not valid UTF-8: byte [0x"
+                    + Integer.toHexString(in.get(in.position()) & 0xFF)
+                    + "] at offset ["
+                    + (in.position() - bytes.offset)
+                    + "]"
+            );
+        }
     }
 
     /**

@@ -51,6 +51,9 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         body.explain = request.paramAsBoolean("explain", false);
         String read = request.param("read");
         body.read = read == null ? null : request.paramAsBoolean("read", true);
+        if (request.hasContent()) {
+            RestParsing.requireUtf8(request.content(), request.getMediaType());
+        }
         if (request.hasContentOrSourceParam()) {
             try (XContentParser parser = contentOrSourceParamParser(request)) {
                 RestParsing.readObject(parser, body::read);

@@ -241,9 +241,11 @@ final class HostileCases {
         }
         // odd but valid: the few inputs a strict parser still accepts
         String valid = json(obj("query", "what leavens sourdough?", "k", 3));
-        add("_realm POST", "overlong UTF-8 in the query", "POST", "/" + kb + "/_realm", Map.of(), concat(valid.substring(0, 12), new byte[] { (byte) 0xC0, (byte) 0xAF }, valid.substring(12)), JSON, Expect.ANY);
+        // not valid UTF-8, though Jackson lets them through: the plugin checks the bytes itself
+        add("_realm POST", "overlong UTF-8 in the query", "POST", "/" + kb + "/_realm", Map.of(), concat(valid.substring(0, 12), new byte[] { (byte) 0xC0, (byte) 0xAF }, valid.substring(12)), JSON, Expect.REJECTED);
+        add("_realm POST", "invalid byte in a field name", "POST", "/" + kb + "/_realm", Map.of(), concat("{\"query\":\"chess\",\"expl", new byte[] { (byte) 0xFF }, "ain\":true}"), JSON, Expect.REJECTED);
         add("_realm POST", "lone surrogate escape", "POST", "/" + kb + "/_realm", Map.of(), bytes("{\"query\":\"cat \\ud800 dog\"}"), JSON, Expect.ANY);
-        add("_realm POST", "UTF-8 of a surrogate", "POST", "/" + kb + "/_realm", Map.of(), concat("{\"query\":\"cat ", new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, "\"}"), JSON, Expect.ANY);
+        add("_realm POST", "UTF-8 of a surrogate", "POST", "/" + kb + "/_realm", Map.of(), concat("{\"query\":\"cat ", new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, "\"}"), JSON, Expect.REJECTED);
         add("_realm POST", "a megabyte of whitespace", "POST", "/" + kb + "/_realm", Map.of(), bytes(" ".repeat(MEGABYTE) + valid), JSON, Expect.ANY);
         add("_realm POST", "YAML body", "POST", "/" + kb + "/_realm", Map.of(), bytes("query: what leavens sourdough?\nk: 2\n"), "application/yaml", Expect.ANY);
         add("_realm POST", "JSON sent as CBOR", "POST", "/" + kb + "/_realm", Map.of(), bytes(valid), "application/cbor", Expect.REJECTED);
@@ -479,8 +481,9 @@ final class HostileCases {
                     body = truncated(json(valid));
                 }
                 case 1 -> {
-                    what = "invalid UTF-8";
-                    body = withInvalidUtf8(json(valid));
+                    // inside a value: OpenSearch's JSON parser takes some field names with an invalid byte (see the report)
+                    what = "invalid UTF-8 in the text";
+                    body = concat("{\"title\":\"t" + i + "\",\"text\":\"Tea and ", randomFrom(INVALID_UTF8), " coffee.\"}");
                 }
                 case 2, 3 -> {
                     what = "text of the wrong type";
@@ -662,7 +665,7 @@ final class HostileCases {
                     what = "truncated or invalid body";
                     path = randomBoolean() ? inline : stored;
                     String valid = json(obj("pipeline", obj("processors", List.of(obj("realm_passages", config))), "docs", docs));
-                    body = randomBoolean() ? truncated(valid) : withInvalidUtf8(valid);
+                    body = randomBoolean() ? truncated(valid) : concat(valid.substring(0, valid.length() - 7), randomFrom(INVALID_UTF8), valid.substring(valid.length() - 7));
                 }
                 case 7 -> {
                     what = "unknown pipeline";

@@ -3,7 +3,9 @@
  */
 package org.opensearchrealm.rest;
 
+import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParseException;
@@ -11,6 +13,7 @@ import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
@@ -75,5 +78,25 @@ public class RestParsingTests extends OpenSearchTestCase {
                 assertThat(e.getMessage(), containsString("exceeds the maximum allowed"));
             }
         }
+    }
+
+    public void testRequireUtf8() {
+        byte[][] bad = {
+            { '{', '"', 'e', 'x', 'p', 'l', (byte) 0xFF, 'a', 'i', 'n', '"', ':', '1', '}' },
+            { '{', '"', 'q', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}' },
+            { '{', '"', 'q', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}' },
+            { '{', '"', 'q', '"', ':', '"', (byte) 0xC3 } };
+        for (byte[] body : bad) {
+            IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class,
+                () -> RestParsing.requireUtf8(new BytesArray(body), XContentType.JSON)
+            );
+            assertThat(e.getMessage(), containsString("the request body is not valid UTF-8: byte [0x"));
+        }
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> RestParsing.requireUtf8(new BytesArray(bad[0]), XContentType.YAML));
+        assertThat(e.getMessage(), containsString("byte [0xff] at offset [6]"));
+        RestParsing.requireUtf8(new BytesArray(bad[0]), XContentType.CBOR); // binary formats are not text
+        String text = "{\"q\":\"Käsekuchen 🍵 中文 " + "x".repeat(10_000) + "\"}";
+        RestParsing.requireUtf8(new BytesArray(text.getBytes(StandardCharsets.UTF_8)), XContentType.JSON);
     }
 }
