@@ -3,7 +3,8 @@
 #   1. unit and internal-cluster tests (Surefire), and the plugin zip
 #   2. a distribution assembled from Maven Central with k-NN and the zip
 #   3. REST tests (Failsafe, *IT) against a real node of that distribution
-#   4. the offline test: a real node in a network namespace with loopback only
+#   4. fault tests (fault-test.sh): broken and failing models, a node restart, a reading node killed in a cluster
+#   5. the offline test: a real node in a network namespace with loopback only
 # Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -15,7 +16,7 @@ require_java21
 export JAVA_HOME="$JAVA21_HOME"
 cd "$REPO_ROOT"
 started=$SECONDS
-step() { log "step $1/4 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
+step() { log "step $1/5 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
 
 step 1 "unit and internal-cluster tests, then the plugin zip"
 rm -rf target/surefire-reports target/failsafe-reports
@@ -34,13 +35,18 @@ rest_rc=0
 mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
 "$IT_DIR/node.sh" stop --name "$REST_NODE"
 
-step 4 "offline test: a real node with no network"
+step 4 "fault tests: broken models, restart, failover"
+fault_rc=0
+"$IT_DIR/fault-test.sh" --plugin "$zip" --http-port $((REST_PORT + 10)) --transport-port $((REST_PORT + 110)) |
+  tee target/fault-test.log || fault_rc=$?
+
+step 5 "offline test: a real node with no network"
 offline_rc=0
 "$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
 
 log "all layers done in $(fmt_secs $((SECONDS - started)))"
 python3 - "$offline_rc" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("target/failsafe-reports/TEST-*.xml"):
     suite = ET.parse(report).getroot()
@@ -51,6 +57,11 @@ if sys.argv[1] == "0":
     passed += 1
 else:
     failed += 1
+fault = re.search(r"fault test: (\d+) passed, (\d+) failed", open("target/fault-test.log").read())
+if fault:
+    passed, failed = passed + int(fault.group(1)), failed + int(fault.group(2))
+else:  # the fault test ended before its summary
+    failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-((rest_rc == 0 && offline_rc == 0))
+((rest_rc == 0 && fault_rc == 0 && offline_rc == 0))
