@@ -147,6 +147,8 @@ def node_log(name):
 
 def create_index(port, index, model, reader=None, replicas=0):
     body = {"model": model, "settings": {"number_of_shards": 1, "number_of_replicas": replicas}}
+    if model.startswith("tiny-"):
+        body.update(passage_tokens=24, overlap_tokens=4)  # the tiny fixtures take 32 tokens
     if reader:
         body["reader"] = reader
     return http(port, "PUT", f"/_plugins/_realm/indices/{index}", body)
@@ -168,6 +170,7 @@ def broken_models(c, port, name):
         status, body = create_index(port, index, model)
         c.check(f"{model}: index created (the model loads on first use)", status == 200, f"{status} {reason(body)}")
         status, body = http(port, "PUT", f"/{index}/_doc/1?refresh=true", {"text": "the cat sat on the mat"})
+        print(f"    {model}: HTTP {status}: {reason(body)[:400]}", flush=True)
         c.check(f"{model}: a document is refused with 500 and a reason naming model and file",
                 status == 500 and all(f in reason(body) for f in fragments), f"{status} {reason(body)}")
         status, body = http(port, "POST", f"/{index}/_realm", {"query": "cat"})
@@ -188,6 +191,7 @@ def broken_models(c, port, name):
     c.check("tiny-raise: a document with the trigger fails with 500 and the model's message",
             status == 500 and trigger in reason(body) and "model [tiny-raise]" in reason(body), f"{status} {reason(body)}")
     status, body = http(port, "POST", "/raise-kb/_realm", {"query": "the moon"})
+    print(f"    tiny-raise: HTTP {status}: {reason(body)[:400]}", flush=True)
     c.check("tiny-raise: a question with the trigger fails with 500 and the model's message",
             status == 500 and trigger in reason(body), f"{status} {reason(body)}")
     status, body = http(port, "POST", "/raise-kb/_realm", {"query": "a cat on a mat", "k": 3})
@@ -267,6 +271,8 @@ class Traffic:
                     outcome, detail = "reader_error", reason({"error": body["reader_error"]})
                 else:
                     outcome, detail = "ok", body["reader"]["node"]
+                    if body["reader"]["attempts"] > 1:
+                        outcome = "ok-retried"
             except (socket.timeout, TimeoutError):
                 outcome, detail = "hung", f"no answer in {self.timeout}s"
             except Exception as e:  # connection refused or reset: a failure of the request
@@ -286,7 +292,7 @@ class Traffic:
 
     def last_reader(self):
         with self.lock:
-            return next((d for _, _, o, d in reversed(self.results) if o == "ok"), None)
+            return next((d for _, _, o, d in reversed(self.results) if o.startswith("ok")), None)
 
     def count(self):
         with self.lock:
@@ -333,18 +339,20 @@ def failover(c, http_port, transport_port):
         os.kill(pid, signal.SIGKILL)  # a crash, not a clean shutdown: connections just drop
         log(f"killed {victim} (pid {pid}) after {traffic.count()} requests")
         survivor = ({"node-2", "node-3"} - {victim}).pop()
-        time.sleep(15)
+        time.sleep(10)
         c.check("failover: every client thread finished", traffic.finish(), "a client thread is still waiting")
 
         results = list(traffic.results)
         before = [r for r in results if r[0] < killed_at]
         after = [r for r in results if r[0] >= killed_at]
-        settled = [r for r in after if r[0] >= killed_at + 5]
+        in_flight = [r for r in results if r[0] < killed_at < r[1]]
+        settled = [r for r in after if r[0] >= killed_at + 3]
         count = lambda rs, outcome: sum(1 for r in rs if r[2] == outcome)
         print(f"  figures: {len(before)} requests before the kill ({latency_ms(before)}), {len(after)} after "
-              f"({latency_ms(after)}); after the kill: {count(after, 'hung')} hung, {count(after, 'error')} failed, "
-              f"{count(after, 'reader_error')} answered without reading; "
-              f"reads after failover by {sorted({r[3] for r in settled if r[2] == 'ok'})}", flush=True)
+              f"({latency_ms(after)}); {len(in_flight)} in flight at the kill, {count(results, 'ok-retried')} read "
+              f"on a second node; {count(results, 'hung')} hung, {count(results, 'error')} failed, "
+              f"{count(results, 'reader_error')} answered without reading; "
+              f"reads from 3 s after the kill by {sorted({r[3] for r in settled if r[2].startswith('ok')})}", flush=True)
         c.check("failover: no request hung", count(results, "hung") == 0,
                 [r[3] for r in results if r[2] == "hung"][:3])
         c.check("failover: no request failed", count(results, "error") == 0,
@@ -353,7 +361,7 @@ def failover(c, http_port, transport_port):
                 count(results, "reader_error") == 0, [r[3] for r in results if r[2] == "reader_error"][:3])
         c.check("failover: requests kept being answered after the kill", len(settled) >= 10, f"{len(settled)} requests")
         c.check(f"failover: after failover every read is done by {survivor}",
-                all(r[3] == survivor for r in settled if r[2] == "ok"), {r[3] for r in settled})
+                all(r[3] == survivor for r in settled if r[2].startswith("ok")), {r[3] for r in settled})
         status, body = http(http_port, "GET", "/_cluster/health?wait_for_nodes=2&timeout=30s", timeout=40)
         c.check("failover: the two nodes left form the cluster, no data is missing",
                 status == 200 and body.get("number_of_nodes") == 2 and body.get("status") in ("green", "yellow"), body)
@@ -368,6 +376,15 @@ def main():
     parser.add_argument("--only", choices=("models", "restart", "failover"))
     args = parser.parse_args()
     c = Checks()
+    try:
+        run(c, args)
+    except Exception as e:  # a scenario that could not go on (e.g. a node that did not start) is a failure, not a crash
+        c.check("the scenarios ran to their end", False, repr(e))
+    print(f"fault test: {c.passed} passed, {c.failed} failed")
+    return 1 if c.failed else 0
+
+
+def run(c, args):
     t0 = time.monotonic()
     name = "fault-single"
     if args.only in (None, "models", "restart"):
@@ -391,8 +408,6 @@ def main():
     if args.only in (None, "failover"):
         failover(c, args.http_port, args.transport_port)
     log(f"done in {time.monotonic() - t0:.0f}s")
-    print(f"fault test: {c.passed} passed, {c.failed} failed")
-    return 1 if c.failed else 0
 
 
 if __name__ == "__main__":

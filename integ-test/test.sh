@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=test
 
-REST_PORT=9250
+REST_PORT=${REALM_TEST_PORT:-9250}   # nodes use HTTP ports REST_PORT..+4 and transport ports REST_PORT+100..+104
 REST_NODE=rest-it
 require_java21
 export JAVA_HOME="$JAVA21_HOME"
@@ -37,7 +37,7 @@ mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.clu
 
 step 4 "fault tests: broken models, restart, failover"
 fault_rc=0
-"$IT_DIR/fault-test.sh" --plugin "$zip" --http-port $((REST_PORT + 10)) --transport-port $((REST_PORT + 110)) |
+"$IT_DIR/fault-test.sh" --plugin "$zip" --http-port $((REST_PORT + 2)) --transport-port $((REST_PORT + 102)) |
   tee target/fault-test.log || fault_rc=$?
 
 step 5 "offline test: a real node with no network"
