@@ -5,7 +5,6 @@ package org.opensearchrealm.rest;
 
 import org.opensearch.common.CheckedSupplier;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +19,17 @@ import static org.opensearch.test.OpenSearchTestCase.randomFrom;
 import static org.opensearch.test.OpenSearchTestCase.randomRealisticUnicodeOfCodepointLengthBetween;
 import static org.opensearchrealm.rest.RealmRestSupport.json;
 import static org.opensearchrealm.rest.RealmRestSupport.obj;
+import static org.opensearchrealm.rest.JsonMutations.INVALID_UTF8;
+import static org.opensearchrealm.rest.JsonMutations.MEGABYTE;
+import static org.opensearchrealm.rest.JsonMutations.bytes;
+import static org.opensearchrealm.rest.JsonMutations.concat;
+import static org.opensearchrealm.rest.JsonMutations.notAnObject;
+import static org.opensearchrealm.rest.JsonMutations.oversizedToken;
+import static org.opensearchrealm.rest.JsonMutations.randomValue;
+import static org.opensearchrealm.rest.JsonMutations.truncated;
+import static org.opensearchrealm.rest.JsonMutations.unknownFieldName;
+import static org.opensearchrealm.rest.JsonMutations.withDuplicateKey;
+import static org.opensearchrealm.rest.JsonMutations.withInvalidUtf8;
 
 /**
  * Malformed, oversized and adversarial requests to every endpoint of the plugin, drawn from the test's seeded random
@@ -50,15 +60,6 @@ final class HostileCases {
 
     static final String JSON = "application/json";
     static final String NDJSON = "application/x-ndjson";
-    private static final int MEGABYTE = 1 << 20;
-    /** Bytes that are never valid UTF-8 where they are put: stray continuation bytes, bytes no encoding uses, a lead byte without its continuation. */
-    private static final byte[][] INVALID_UTF8 = {
-        { (byte) 0xFF },
-        { (byte) 0xFE },
-        { (byte) 0x80 },
-        { (byte) 0xBF },
-        { (byte) 0xC3, '(' },
-        { (byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80 } };
     /** Content types OpenSearch does not read (406). */
     private static final String[] UNREADABLE_TYPES = {
         "text/plain",
@@ -73,7 +74,6 @@ final class HostileCases {
     private final int maxK;
     private final int maxQueryChars;
     private final List<Case> cases = new ArrayList<>();
-    private int created;
 
     /**
      * @param kb          the REALM index questions are asked of; nothing may change it
@@ -448,7 +448,6 @@ final class HostileCases {
         add("create", "unknown parameter", "PUT", "/_plugins/_realm/indices/hostile-param", Map.of("pretty_please", "1"), bytes(json(validCreate())), JSON, Expect.REJECTED);
         add("create", "existing index", "PUT", "/_plugins/_realm/indices/" + kb, Map.of(), bytes(json(validCreate())), JSON, Expect.REJECTED);
         add("create", "no index name", "PUT", "/_plugins/_realm/indices/", Map.of(), bytes(json(validCreate())), JSON, Expect.REJECTED);
-        created++;
         add("create", "unicode index name", "PUT", "/_plugins/_realm/indices/%C3%AFndex-%E2%9C%93", Map.of(), bytes(json(validCreate())), JSON, Expect.ANY);
     }
 
@@ -683,91 +682,7 @@ final class HostileCases {
         add("_simulate", "odd but valid text", "POST", inline, Map.of(), bytes(json(obj("pipeline", obj("processors", List.of(obj("realm_passages", obj("field", "text", "model", "all-minilm-l6-v2", "passage_tokens", 8, "overlap_tokens", 7)))), "docs", List.of(obj("_source", obj("text", "\u202e🍵 \\ud800 " + "tea ".repeat(100))))))), JSON, Expect.ANY);
     }
 
-    // --- mutations ----------------------------------------------------------------------------------------------------
-
     private void add(String endpoint, String what, String method, String path, Map<String, String> params, byte[] body, String contentType, Expect expect) {
         cases.add(new Case(endpoint, what, method, path, params, body, contentType, expect));
-    }
-
-    /** Indices the ANY cases may create (beyond the two of the test). */
-    int mayCreate() {
-        return created;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] concat(String before, byte[] middle, String after) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(bytes(before));
-        out.writeBytes(middle);
-        out.writeBytes(bytes(after));
-        return out.toByteArray();
-    }
-
-    /** A strict, non-empty prefix of a JSON object: never valid JSON. */
-    private static byte[] truncated(String json) {
-        byte[] all = bytes(json);
-        return java.util.Arrays.copyOf(all, between(1, all.length - 1));
-    }
-
-    private static byte[] withInvalidUtf8(String json) {
-        byte[] all = bytes(json);
-        int at = between(1, all.length - 1);
-        byte[] bad = randomFrom(INVALID_UTF8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(all, 0, at);
-        out.writeBytes(bad);
-        out.write(all, at, all.length - at);
-        return out.toByteArray();
-    }
-
-    private static byte[] withDuplicateKey(Map<String, Object> valid) throws IOException {
-        String key = randomFrom(new ArrayList<>(valid.keySet()));
-        Object value = randomBoolean() ? valid.get(key) : randomValue();
-        return bytes("{" + json(key) + ":" + json(value) + "," + json(valid).substring(1));
-    }
-
-    private static String unknownFieldName(Map<String, Object> valid) {
-        String name;
-        do {
-            name = randomFrom(
-                "Query",
-                "K",
-                "query ",
-                "",
-                "size",
-                "script",
-                "_source",
-                "knn",
-                randomAlphaOfLength(between(1, 30)),
-                randomRealisticUnicodeOfCodepointLengthBetween(1, 20),
-                "x".repeat(between(1000, 40000))
-            );
-        } while (valid.containsKey(name));
-        return name;
-    }
-
-    private static Object randomValue() {
-        return randomFrom(1, "x", true, List.of(1, "a"), obj("a", obj("b", 1)), 1.5);
-    }
-
-    /** Something that is not one JSON object: a scalar, an array, two objects, an object followed by garbage. */
-    private static String notAnObject(String valid) {
-        return randomFrom("[]", "[" + valid + "]", "\"" + valid.replace("\"", "'") + "\"", "42", "null", "true", valid + valid, valid + " garbage", valid + "}");
-    }
-
-    /** A number, field name or nesting longer or deeper than the JSON parser's limits allow. */
-    private static String oversizedToken(String valid) {
-        return switch (between(0, 3)) {
-            case 0 -> "{\"k\":" + "7".repeat(between(1001, 200_000)) + "," + valid.substring(1);
-            case 1 -> "{\"" + "f".repeat(between(50_001, MEGABYTE)) + "\":1," + valid.substring(1);
-            case 2 -> {
-                int depth = between(1001, 5000);
-                yield "{\"nested\":" + "[".repeat(depth) + "]".repeat(depth) + "," + valid.substring(1);
-            }
-            default -> "{\"nested\":" + "{\"a\":".repeat(1100) + "1" + "}".repeat(1100) + "," + valid.substring(1);
-        };
     }
 }
