@@ -134,6 +134,14 @@ def print_answer(question, resp, width=200):
     extra = ", ".join(f"{k} {v}" for k, v in timing.items())
     print(f"Q: {question}")
     print(f"   took {resp.get('took')} ms" + (f" ({extra})" if extra else ""))
+    for a in resp.get("answers") or []:
+        where = ", ".join(f"{s.get('_id')} passage {s.get('passage')} [{s.get('start')},{s.get('end')})"
+                          for s in a.get("passages") or [])
+        print(f"   A: {a.get('text')!r}  p={a.get('probability', 0):.3f}  from {where}")
+    if "no_answer_probability" in resp:
+        print(f"   no answer: {resp.get('no_answer')} (p={resp['no_answer_probability']:.3f})")
+    if "reader_error" in resp:
+        print(f"   reader error: {json.dumps(resp['reader_error'])[:300]}")
     passages = resp.get("passages") or []
     if not passages:
         print("   (no passages)")
@@ -184,7 +192,7 @@ def main(argv=None):
         if args.cmd == "create":
             r = client.create_index(args.index, args.source_field, args.model)
             print(f"created {r.get('index')}: pipeline {r.get('pipeline')}, model {r.get('model')}, "
-                  f"dimension {r.get('dimension')}")
+                  f"dimension {r.get('dimension')}, reader {r.get('reader') or 'none'}")
         elif args.cmd == "delete":
             client.delete_index(args.index)
         elif args.cmd == "bulk":

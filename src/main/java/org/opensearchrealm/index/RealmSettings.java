@@ -26,18 +26,19 @@ public final class RealmSettings {
     );
 
     /**
-     * The reader of indices that name none: empty, so that an index without {@code index.realm.reader} only retrieves.
-     * When the project's own reader model is bundled with the plugin, its id goes here, the one place to change.
+     * The reader a new REALM index gets when its creation names none: the project's own, shipped in the plugin zip
+     * ({@code models/realm-reader-minilm}). Creating an index with {@code "reader": ""} gives one that only retrieves.
      */
-    public static final String DEFAULT_READER = "";
+    public static final String DEFAULT_READER = "realm-reader-minilm";
 
     /**
-     * The extractive QA model that reads an index's retrieved passages for answers; empty: retrieval only. Dynamic: a
+     * The extractive QA model that reads an index's retrieved passages for answers; empty (the default of an index
+     * made without the plugin's create API): retrieval only. Dynamic: a
      * reader can be added to, changed on or removed from an existing index, since it does not touch the stored vectors.
      */
     public static final Setting<String> INDEX_READER = Setting.simpleString(
         "index.realm.reader",
-        DEFAULT_READER,
+        "",
         Property.IndexScope,
         Property.Dynamic
     );

@@ -15,8 +15,6 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * What both engines share: tokenising, sorting texts by length and cutting them into sub-batches padded to their
@@ -49,11 +47,11 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
     private final TextTokenizer tokenizer;
     private final int maxBatch;
     protected final Model model;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lock
+    private final ModelGuard guard;
 
     BaseEncoder(ModelDescriptor descriptor, TextTokenizer tokenizer, Model model, int maxBatch) {
         this.descriptor = descriptor;
+        this.guard = new ModelGuard(descriptor.id());
         this.tokenizer = tokenizer;
         this.model = model;
         this.maxBatch = maxBatch;
@@ -80,15 +78,7 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
                 throw ModelException.badRequest("model [" + descriptor.id() + "]: text [" + i + "] of " + texts.size() + " is null");
             }
         }
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            return NativeLibraries.withPluginClassLoader(() -> embedOpen(texts, kind));
-        } catch (Throwable t) { // NOPMD: an Error from native code must not reach the node's uncaught-exception handler
-            throw ModelException.wrap("model [" + descriptor.id() + "] failed to embed " + texts.size() + " text(s)", t);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return guard.call("failed to embed " + texts.size() + " text(s)", () -> NativeLibraries.withPluginClassLoader(() -> embedOpen(texts, kind)));
     }
 
     private float[][] embedOpen(List<String> texts, TextKind kind) throws Exception {
@@ -253,49 +243,17 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
         if (text == null) {
             throw ModelException.badRequest("model [" + descriptor.id() + "]: the text to cut into word pieces is null");
         }
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            return tokenizer.wordPieces(text);
-        } catch (Throwable t) { // NOPMD
-            throw ModelException.wrap("model [" + descriptor.id() + "] failed to tokenize a text of " + text.length() + " characters", t);
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw ModelException.failed("model [" + descriptor.id() + "] is closed", null);
-        }
+        return guard.call("failed to tokenize a text of " + text.length() + " characters", () -> tokenizer.wordPieces(text));
     }
 
     /** Frees the model's native memory once no call runs; later calls fail with a {@link ModelException}. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                tokenizer.close();
-            } finally {
-                model.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        guard.close(tokenizer::close, model::close);
     }
 
     boolean isClosed() {
-        lock.readLock().lock();
-        try {
-            return closed;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return guard.isClosed();
     }
 
     @Override

@@ -10,8 +10,6 @@ import ai.djl.ndarray.NDManager;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A QA network loaded from a file by DJL: ONNX (ONNX Runtime engine; the inputs the model declares are fed by name,
@@ -20,13 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * whose first two tensors are the start and end logits, a dict with the descriptor's output names, or one {@code
  * [batch, tokens, 2]} tensor).
  */
-final class DjlQaModel implements QaModel {
+final class DjlQaModel extends GuardedQaModel {
 
     private final ModelDescriptor descriptor;
     private final Model model;
     private final List<String> onnxInputs; // null for TorchScript
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lock
 
     /**
      * Takes ownership of {@code model} (closed by {@link #close}, not on a failure here).
@@ -35,6 +31,7 @@ final class DjlQaModel implements QaModel {
      *                        at each call: DJL does not list the outputs of an ONNX model)
      */
     DjlQaModel(ModelDescriptor descriptor, Model model) {
+        super(descriptor.id());
         this.descriptor = descriptor;
         this.model = model;
         if (descriptor.format() == ModelDescriptor.Format.ONNX) {
@@ -49,45 +46,7 @@ final class DjlQaModel implements QaModel {
     }
 
     @Override
-    public float[][][] logits(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds) {
-        BaseEncoder.Batch batch = batch(inputIds, attentionMask, tokenTypeIds);
-        lock.readLock().lock();
-        try {
-            if (closed) {
-                throw ModelException.failed("model [" + descriptor.id() + "] is closed", null);
-            }
-            return NativeLibraries.withPluginClassLoader(() -> run(batch));
-        } catch (Throwable t) { // NOPMD: an Error from native code must not reach the node's uncaught-exception handler
-            throw ModelException.wrap("model [" + descriptor.id() + "] failed to read " + batch.size() + " window(s) of " + batch.tokens() + " tokens", t);
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    private BaseEncoder.Batch batch(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds) {
-        int size = inputIds.length;
-        if (attentionMask.length != size || tokenTypeIds.length != size) {
-            throw ModelException.badRequest("model [" + descriptor.id() + "]: input_ids, attention_mask and token_type_ids have different batch sizes");
-        }
-        int tokens = size == 0 ? 0 : inputIds[0].length;
-        long[] ids = new long[size * tokens];
-        long[] mask = new long[size * tokens];
-        long[] types = new long[size * tokens];
-        for (int b = 0; b < size; b++) {
-            if (inputIds[b].length != tokens || attentionMask[b].length != tokens || tokenTypeIds[b].length != tokens) {
-                throw ModelException.badRequest("model [" + descriptor.id() + "]: the rows of a batch must all have " + tokens + " tokens (pad them)");
-            }
-            System.arraycopy(inputIds[b], 0, ids, b * tokens, tokens);
-            System.arraycopy(attentionMask[b], 0, mask, b * tokens, tokens);
-            System.arraycopy(tokenTypeIds[b], 0, types, b * tokens, tokens);
-        }
-        return new BaseEncoder.Batch(size, tokens, ids, mask, types);
-    }
-
-    private float[][][] run(BaseEncoder.Batch batch) {
-        if (batch.size() == 0) {
-            return new float[0][][];
-        }
+    protected float[][][] run(BaseEncoder.Batch batch) {
         float[] start;
         float[] end;
         try (NDManager manager = model.getNDManager().newSubManager()) {
@@ -110,12 +69,7 @@ final class DjlQaModel implements QaModel {
                 end = Networks.floats(pair[1], descriptor.id());
             }
         }
-        float[][][] logits = new float[batch.size()][2][];
-        for (int b = 0; b < batch.size(); b++) {
-            logits[b][0] = Arrays.copyOfRange(start, b * batch.tokens(), (b + 1) * batch.tokens());
-            logits[b][1] = Arrays.copyOfRange(end, b * batch.tokens(), (b + 1) * batch.tokens());
-        }
-        return logits;
+        return rows(start, end, batch);
     }
 
     /** The start and end logits among the outputs: two [batch, tokens] arrays, or one [batch, tokens, 2] array. */
@@ -173,20 +127,7 @@ final class DjlQaModel implements QaModel {
     }
 
     @Override
-    public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed == false) {
-                closed = true;
-                model.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "DjlQaModel[" + descriptor.id() + "]";
+    protected void release() {
+        model.close();
     }
 }

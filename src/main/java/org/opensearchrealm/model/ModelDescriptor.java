@@ -3,6 +3,8 @@
  */
 package org.opensearchrealm.model;
 
+import org.opensearchrealm.read.BertConfig;
+
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.DeprecationHandler;
@@ -62,7 +64,7 @@ import java.util.regex.Pattern;
  * {
  *   "id": "distilbert-squad",
  *   "task": "extractive_qa",                           // embedding (the default) | extractive_qa
- *   "format": "onnx",                                  // onnx | torchscript
+ *   "format": "onnx",                                  // onnx | torchscript | djl
  *   "files": { "model": "model.onnx", "tokenizer": "tokenizer.json" },
  *   "sha256": { ... },
  *   "max_tokens": 384,                                 // window length, special tokens included
@@ -79,6 +81,14 @@ import java.util.regex.Pattern;
  * {@code max_tokens - max_question_tokens - 4}. An ONNX reader must declare the two outputs by name; a TorchScript
  * reader may return them as a tuple or list (start first), a dict keyed by those names, or one {@code [batch,
  * tokens, 2]} tensor.
+ *
+ * A reader built in Java from DJL blocks ({@code "format": "djl"}, as the project's trainer writes them) names its
+ * safetensors weights as the {@code model} file and gives the network's shape:
+ *
+ * <pre>{@code
+ *   "architecture": {"layers": 6, "hidden": 384, "heads": 12, "intermediate": 1536, "vocab": 30522,
+ *                    "max_positions": 512, "type_vocab": 2, "layer_norm_eps": 1e-12}   // the last two optional
+ * }</pre>
  *
  * Unknown fields are rejected, so that a misspelt optional field does not silently fall back to its default.
  */
@@ -106,6 +116,9 @@ public final class ModelDescriptor {
     static final int MAX_DIMENSION = 16_384;
     static final int MAX_TOKENS_LIMIT = 8_192;
     private static final int MAX_DESCRIPTOR_BYTES = 64 * 1024;
+    private static final Set<String> ARCHITECTURE_FIELDS = new LinkedHashSet<>(
+        List.of("layers", "hidden", "heads", "intermediate", "vocab", "max_positions", "type_vocab", "layer_norm_eps")
+    );
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Set<String> FIELDS = new LinkedHashSet<>(
@@ -124,6 +137,7 @@ public final class ModelDescriptor {
             "inputs",
             "input_style",
             "outputs",
+            "architecture",
             "query_prefix",
             "passage_prefix",
             "license",
@@ -146,7 +160,13 @@ public final class ModelDescriptor {
     /** The engine that runs the model file. */
     public enum Format {
         ONNX,
-        TORCHSCRIPT;
+        TORCHSCRIPT,
+        /**
+         * An HF-style BERT reader built in Java from DJL blocks ({@link org.opensearchrealm.read.BertQaBlock}) and run on the
+         * PyTorch engine: the model file is a safetensors file of HF-named F16/F32 tensors, the shape comes from
+         * {@code architecture}. The project's trainer writes readers in this format.
+         */
+        DJL;
 
         public String jsonName() {
             return name().toLowerCase(Locale.ROOT);
@@ -193,6 +213,7 @@ public final class ModelDescriptor {
     private final int docStride;
     private final int maxQuestionTokens;
     private final List<String> outputs;
+    private final BertConfig architecture;
     private final String queryPrefix;
     private final String passagePrefix;
     private final String license;
@@ -214,6 +235,7 @@ public final class ModelDescriptor {
         int docStride,
         int maxQuestionTokens,
         List<String> outputs,
+        BertConfig architecture,
         String queryPrefix,
         String passagePrefix,
         String license,
@@ -234,6 +256,7 @@ public final class ModelDescriptor {
         this.docStride = docStride;
         this.maxQuestionTokens = maxQuestionTokens;
         this.outputs = List.copyOf(outputs);
+        this.architecture = architecture;
         this.queryPrefix = queryPrefix;
         this.passagePrefix = passagePrefix;
         this.license = license;
@@ -455,6 +478,16 @@ public final class ModelDescriptor {
             inputStyle = InputStyle.POSITIONAL;
         }
 
+        BertConfig architecture = null;
+        if (format == Format.DJL) {
+            if (qa == false || archive) {
+                throw invalid(origin, "[format] [djl] is for extractive_qa models whose [files] are [model] (safetensors) and [tokenizer]");
+            }
+            architecture = architecture(map, origin);
+        } else if (map.containsKey("architecture")) {
+            throw invalid(origin, "[architecture] applies only to djl models: an ONNX or TorchScript file holds its own");
+        }
+
         String queryPrefix = optionalString(map, "query_prefix", "", origin);
         String passagePrefix = optionalString(map, "passage_prefix", "", origin);
         String license = optionalString(map, "license", "", origin);
@@ -474,11 +507,48 @@ public final class ModelDescriptor {
             docStride,
             maxQuestionTokens,
             outputs,
+            architecture,
             queryPrefix,
             passagePrefix,
             license,
             source,
             directory
+        );
+    }
+
+    private static BertConfig architecture(Map<String, Object> map, String origin) {
+        Object value = map.get("architecture");
+        if (value instanceof Map<?, ?> == false) {
+            throw invalid(origin, "[architecture] is required for djl models, an object, got " + typeName(value) + " [" + value + "]");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shape = (Map<String, Object>) value;
+        Set<String> unknown = new TreeSet<>(shape.keySet());
+        unknown.removeAll(ARCHITECTURE_FIELDS);
+        if (unknown.isEmpty() == false) {
+            throw invalid(origin, "[architecture] has unknown field(s) " + unknown + "; the known fields are " + ARCHITECTURE_FIELDS);
+        }
+        String at = origin + "] [architecture";
+        int hidden = requiredInt(shape, "hidden", 1, MAX_DIMENSION, at);
+        int heads = requiredInt(shape, "heads", 1, hidden, at);
+        if (hidden % heads != 0) {
+            throw invalid(origin, "[architecture.hidden] (" + hidden + ") must be a multiple of [architecture.heads] (" + heads + ")");
+        }
+        Object eps = shape.getOrDefault("layer_norm_eps", 1e-12);
+        double epsilon = eps instanceof Number n ? n.doubleValue() : Double.NaN;
+        if ((epsilon > 0 && epsilon < 1) == false) {
+            throw invalid(origin, "[architecture.layer_norm_eps] must be a number between 0 and 1, got [" + eps + "]");
+        }
+        return new BertConfig(
+            requiredInt(shape, "vocab", 1, 1 << 24, at),
+            hidden,
+            requiredInt(shape, "layers", 1, 256, at),
+            heads,
+            requiredInt(shape, "intermediate", 1, 16 * MAX_DIMENSION, at),
+            requiredInt(shape, "max_positions", 2, MAX_TOKENS_LIMIT, at),
+            optionalInt(shape, "type_vocab", 2, 1, 16, at),
+            (float) epsilon,
+            0f
         );
     }
 
@@ -688,6 +758,11 @@ public final class ModelDescriptor {
         return inputStyle;
     }
 
+    /** For djl readers: the shape of the network; {@code null} for other formats. */
+    public BertConfig architecture() {
+        return architecture;
+    }
+
     /** For readers: how many passage tokens consecutive windows share; 0 for encoders. */
     public int docStride() {
         return docStride;
@@ -767,6 +842,7 @@ public final class ModelDescriptor {
             && docStride == that.docStride
             && maxQuestionTokens == that.maxQuestionTokens
             && outputs.equals(that.outputs)
+            && Objects.equals(architecture, that.architecture)
             && queryPrefix.equals(that.queryPrefix)
             && passagePrefix.equals(that.passagePrefix)
             && license.equals(that.license)

@@ -28,7 +28,7 @@ final class ModelLoader {
     static String engineName(ModelDescriptor descriptor) {
         return switch (descriptor.format()) {
             case ONNX -> NativeLibraries.ONNX_RUNTIME;
-            case TORCHSCRIPT -> NativeLibraries.PYTORCH;
+            case TORCHSCRIPT, DJL -> NativeLibraries.PYTORCH;
         };
     }
 

@@ -33,21 +33,15 @@ final class ReaderLoader {
             contents,
             json -> QaTokenizer.create(json, descriptor.maxTokens(), descriptor.docStride(), descriptor.maxQuestionTokens())
         );
-        Model network;
+        QaModel model;
         try {
-            network = ModelLoader.network(descriptor, contents, intraOpThreads);
+            model = network(descriptor, contents, intraOpThreads);
         } catch (Throwable t) { // NOPMD
             tokenizer.close();
             throw t;
         }
-        QaModel model = null;
         ExtractiveReader reader = null;
         try {
-            // the one place that knows the engines: a model built in Java from DJL blocks plugs in here, as another
-            // QaModel made from its descriptor and weights file
-            model = switch (descriptor.format()) {
-                case ONNX, TORCHSCRIPT -> new DjlQaModel(descriptor, network);
-            };
             reader = new ExtractiveReader(descriptor.id(), tokenizer, model, maxBatch);
             // single-threaded first call: DJL switches a TorchScript module to inference mode on its first forward
             reader.read(WARM_UP_QUESTION, List.of(WARM_UP_PASSAGE), 1, 1);
@@ -56,10 +50,24 @@ final class ReaderLoader {
             if (reader != null) {
                 reader.close();
             } else {
-                ModelLoader.closeQuietly(model != null ? model : network);
+                model.close();
                 tokenizer.close();
             }
             throw ModelException.wrap("model [" + descriptor.id() + "]: loaded [" + contents.modelName() + "] but a test inference failed", t);
+        }
+    }
+
+    /** The one place that knows the engines: a file DJL loads, or a BERT built in Java from DJL blocks. */
+    private static QaModel network(ModelDescriptor descriptor, ModelFiles.Contents contents, int intraOpThreads) {
+        if (descriptor.format() == ModelDescriptor.Format.DJL) {
+            return BertQaModel.load(descriptor);
+        }
+        Model network = ModelLoader.network(descriptor, contents, intraOpThreads);
+        try {
+            return new DjlQaModel(descriptor, network);
+        } catch (Throwable t) { // NOPMD
+            ModelLoader.closeQuietly(network);
+            throw t;
         }
     }
 }

@@ -4,6 +4,7 @@
 package org.opensearchrealm.read;
 
 import org.opensearchrealm.model.ModelException;
+import org.opensearchrealm.model.ModelGuard;
 import org.opensearchrealm.model.QaModel;
 import org.opensearchrealm.model.QaTokenizer;
 import org.opensearchrealm.model.QaTokenizer.Window;
@@ -12,8 +13,6 @@ import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link Reader} made of a {@link QaTokenizer} (windows of question and passage) and a {@link QaModel} (start and end
@@ -27,8 +26,7 @@ public final class ExtractiveReader implements Reader, Closeable {
     private final QaTokenizer tokenizer;
     private final QaModel model;
     private final int maxBatch;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lock
+    private final ModelGuard guard;
 
     /** Takes ownership of the tokenizer and the model: {@link #close} closes them. */
     public ExtractiveReader(String modelId, QaTokenizer tokenizer, QaModel model, int maxBatch) {
@@ -39,6 +37,7 @@ public final class ExtractiveReader implements Reader, Closeable {
         this.tokenizer = tokenizer;
         this.model = model;
         this.maxBatch = maxBatch;
+        this.guard = new ModelGuard(modelId);
     }
 
     @Override
@@ -73,17 +72,7 @@ public final class ExtractiveReader implements Reader, Closeable {
         if (topSpans < 1) {
             throw ModelException.badRequest("model [" + modelId + "]: the number of spans per passage must be at least 1, got [" + topSpans + "]");
         }
-        lock.readLock().lock();
-        try {
-            if (closed) {
-                throw ModelException.failed("model [" + modelId + "] is closed", null);
-            }
-            return readOpen(question, passages, maxAnswerTokens, topSpans);
-        } catch (Throwable t) { // NOPMD: an Error from native code must not reach the node's uncaught-exception handler
-            throw ModelException.wrap("model [" + modelId + "] failed to read " + passages.size() + " passage(s)", t);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return guard.call("failed to read " + passages.size() + " passage(s)", () -> readOpen(question, passages, maxAnswerTokens, topSpans));
     }
 
     /** A window and the passage it belongs to. */
@@ -152,29 +141,11 @@ public final class ExtractiveReader implements Reader, Closeable {
     /** Closes the model and the tokenizer once no call runs; later calls fail with a {@link ModelException}. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                model.close();
-            } finally {
-                tokenizer.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        guard.close(model::close, tokenizer::close);
     }
 
     public boolean isClosed() {
-        lock.readLock().lock();
-        try {
-            return closed;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return guard.isClosed();
     }
 
     @Override

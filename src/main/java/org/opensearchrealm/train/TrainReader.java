@@ -22,13 +22,18 @@ import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearchrealm.model.BertQaModel;
+import org.opensearchrealm.model.ModelDescriptor;
+import org.opensearchrealm.model.ModelFiles;
 import org.opensearchrealm.model.NativeLibraries;
+import org.opensearchrealm.model.QaTokenizer;
+import org.opensearchrealm.read.AnswerNormalizer;
 import org.opensearchrealm.read.BertConfig;
 import org.opensearchrealm.read.BertQaBlock;
+import org.opensearchrealm.read.ExtractiveReader;
 import org.opensearchrealm.read.OnnxGraph;
-
+import org.opensearchrealm.read.Reader;
 import org.opensearchrealm.read.ReaderWeights;
-
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -37,11 +42,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +67,7 @@ import java.util.TreeMap;
  *   --seed N              seeds the data order, the head's initialisation and dropout: 42
  *   --epochs N --batch N --micro-batch N --lr X --warmup X --weight-decay X --clip X
  *   --max-tokens 384 --doc-stride 128 --max-query 64 --max-answer 30 --threads 2
+ *                         windows as a node reads them (doc-stride: tokens shared by consecutive windows)
  *   --checkpoint-every N  steps between checkpoints (and at the end)
  *   --max-steps N         stop after N steps of this run (smoke tests)
  *   --resume              continue from run-dir/checkpoint with the same data order
@@ -162,8 +166,16 @@ public final class TrainReader {
         return opts.containsKey(key);
     }
 
-    /** One training window with its targets. */
-    record Feature(SpanWindows.Window window, int start, int end) {}
+    /**
+     * One training window with its targets: the answer's first and last tokens, or 0 and 0 ({@code [CLS]}, no answer)
+     * when the window does not hold the whole answer.
+     */
+    record Feature(QaTokenizer.Window window, int start, int end) {}
+
+    /** The windows a node would read, made by the runtime's tokenizer with this run's window options. */
+    private QaTokenizer tokenizer(byte[] tokenizerJson) throws Exception {
+        return QaTokenizer.create(tokenizerJson, intOpt("max-tokens", 384), intOpt("doc-stride", 128), intOpt("max-query", 64));
+    }
 
     private void run(String commandLine) throws Exception {
         Path runDir = Path.of(opt("run-dir", "/work/train-run")).toAbsolutePath();
@@ -182,13 +194,12 @@ public final class TrainReader {
             default -> throw new IllegalArgumentException("unknown base model [" + baseId + "]: the head count must be known");
         };
         config = config.withDropout(floatOpt("dropout", 0.1f));
-        SpanWindows windows = new SpanWindows(intOpt("max-tokens", 384), intOpt("doc-stride", 128), intOpt("max-query", 64));
         int seed = intOpt("seed", 42);
         Path data = Path.of(opt("data", "../shared/data/squad"));
         byte[] tokenizerJson = Files.readAllBytes(baseDir.resolve("tokenizer.json"));
 
         try (
-            TrainTokenizer tokenizer = TrainTokenizer.create(tokenizerJson);
+            QaTokenizer tokenizer = tokenizer(tokenizerJson);
             Model model = Model.newInstance("realm-reader", Device.cpu(), "PyTorch")
         ) {
             print("engine " + Engine.getEngine("PyTorch").getEngineName() + " " + Engine.getEngine("PyTorch").getVersion()
@@ -210,10 +221,10 @@ public final class TrainReader {
                     print("loaded weights from " + weights);
                     double[] scores = null;
                     if (flag("eval-only")) {
-                        scores = evaluate(block, trainer.getManager(), tokenizer, windows, data.resolve(opt("dev", "dev-v1.1.json")), runDir);
+                        scores = evaluate(block, trainer.getManager(), tokenizerJson, data.resolve(opt("dev", "dev-v1.1.json")), runDir);
                     }
                     if (opts.containsKey("export")) {
-                        export(params, Path.of(opt("export", null)), tokenizerJson, commandLine, seed, scores);
+                        export(params, config, Path.of(opt("export", null)), tokenizerJson, commandLine, seed, scores);
                     }
                     return;
                 }
@@ -233,7 +244,7 @@ public final class TrainReader {
                             continue;
                         }
                         questions++;
-                        features.addAll(features(tokenizer, windows, q));
+                        features.addAll(features(tokenizer, q));
                     }
                 }
                 print("training data: " + questions + " questions (" + skipped + " without a locatable answer skipped), " + features.size()
@@ -329,9 +340,9 @@ public final class TrainReader {
                 print("training stopped at step " + finished + "/" + total + " after " + hms((System.nanoTime() - started) / 1e9));
                 if (finished == total) {
                     Path dev = data.resolve(opt("dev", "dev-v1.1.json"));
-                    double[] scores = evaluate(block, trainer.getManager(), tokenizer, windows, dev, runDir);
+                    double[] scores = evaluate(block, trainer.getManager(), tokenizerJson, dev, runDir);
                     if (opts.containsKey("export")) {
-                        export(params, Path.of(opt("export", null)), tokenizerJson, commandLine, seed, scores);
+                        export(params, config, Path.of(opt("export", null)), tokenizerJson, commandLine, seed, scores);
                     }
                 }
             }
@@ -340,25 +351,47 @@ public final class TrainReader {
         }
     }
 
-    static List<Feature> features(TrainTokenizer tokenizer, SpanWindows windows, SquadData.Question q) {
-        TrainTokenizer.Pieces question = tokenizer.pieces(q.question());
-        TrainTokenizer.Pieces passage = tokenizer.pieces(q.context());
-        int[] answer = null;
-        if (q.answers().isEmpty() == false) {
-            SquadData.Answer a = q.answers().get(0);
-            answer = SpanWindows.pieceSpan(passage, a.start(), a.end());
-        }
+    static List<Feature> features(QaTokenizer tokenizer, SquadData.Question q) {
+        SquadData.Answer answer = q.answers().isEmpty() ? null : q.answers().get(0);
         List<Feature> out = new ArrayList<>();
-        for (SpanWindows.Window w : windows.windows(tokenizer.clsId(), tokenizer.sepId(), question, passage)) {
-            int s = 0;
-            int e = 0;
-            if (answer != null && w.tokenOf(answer[0]) >= 0 && w.tokenOf(answer[1]) >= 0) {
-                s = w.tokenOf(answer[0]);
-                e = w.tokenOf(answer[1]);
-            }
-            out.add(new Feature(w, s, e));
+        for (QaTokenizer.Window w : tokenizer.windows(q.question(), q.context())) {
+            int[] tokens = answer == null ? null : answerTokens(w, answer.start(), answer.end());
+            out.add(tokens == null ? new Feature(w, 0, 0) : new Feature(w, tokens[0], tokens[1]));
         }
         return out;
+    }
+
+    /**
+     * The window's tokens {@code [first, last]} covering the characters {@code [start, end)} of the passage, or
+     * {@code null} when the window does not hold them all (they begin before its first passage token or end after its
+     * last).
+     */
+    static int[] answerTokens(QaTokenizer.Window w, int start, int end) {
+        int firstInWindow = -1;
+        int lastInWindow = -1;
+        int first = -1;
+        int last = -1;
+        for (int t = 0; t < w.length(); t++) {
+            if (w.inPassage(t) == false) {
+                continue;
+            }
+            if (firstInWindow < 0) {
+                firstInWindow = t;
+            }
+            lastInWindow = t;
+            if (first < 0 && w.ends()[t] > start) {
+                first = t;
+            }
+            if (w.starts()[t] < end) {
+                last = t;
+            }
+        }
+        if (first < 0 || last < first) {
+            return null;
+        }
+        boolean beginsBefore = first == firstInWindow && w.starts()[first] > start;
+        boolean endsAfter = last == lastInWindow && w.ends()[last] < end;
+        return beginsBefore || endsAfter ? null : new int[] { first, last };
     }
 
     /** The steps of all epochs: each a list of feature indices. Deterministic in the seed. */
@@ -398,7 +431,7 @@ public final class TrainReader {
         long[] starts = new long[mb.size()];
         long[] ends = new long[mb.size()];
         for (int b = 0; b < mb.size(); b++) {
-            SpanWindows.Window w = mb.get(b).window();
+            QaTokenizer.Window w = mb.get(b).window();
             for (int i = 0; i < w.length(); i++) {
                 ids[b][i] = w.ids()[i];
                 types[b][i] = w.typeIds()[i];
@@ -414,11 +447,11 @@ public final class TrainReader {
     }
 
     /**
-     * Evaluates on a SQuAD file with the gold paragraph given: the best span over the question's windows, mapped back
-     * to the exact characters of the paragraph; EM/F1 as the official v1.1 script. Returns {EM, F1}.
+     * Evaluates on a SQuAD file with the gold paragraph given, reading each paragraph as a node does (the runtime's
+     * {@link ExtractiveReader} over the block): the most probable span, EM/F1 as the official v1.1 script. Returns
+     * {EM, F1}.
      */
-    double[] evaluate(BertQaBlock block, NDManager parent, TrainTokenizer tokenizer, SpanWindows windows, Path file, Path runDir)
-        throws IOException {
+    double[] evaluate(BertQaBlock block, NDManager parent, byte[] tokenizerJson, Path file, Path runDir) throws Exception {
         List<SquadData.Question> questions = SquadData.read(file);
         int limit = intOpt("eval-limit", Integer.MAX_VALUE);
         if (questions.size() > limit) {
@@ -426,62 +459,26 @@ public final class TrainReader {
         }
         int maxAnswer = intOpt("max-answer", 30);
         long t0 = System.nanoTime();
-        record Item(int question, SpanWindows.Window window, TrainTokenizer.Pieces passage) {}
-        List<Item> items = new ArrayList<>();
-        for (int qi = 0; qi < questions.size(); qi++) {
-            SquadData.Question q = questions.get(qi);
-            TrainTokenizer.Pieces passage = tokenizer.pieces(q.context());
-            for (SpanWindows.Window w : windows.windows(tokenizer.clsId(), tokenizer.sepId(), tokenizer.pieces(q.question()), passage)) {
-                items.add(new Item(qi, w, passage));
-            }
-        }
-        items.sort(Comparator.comparingInt(i -> i.window().length()));
-        float[] bestScore = new float[questions.size()];
-        String[] bestText = new String[questions.size()];
-        java.util.Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
-        int evalBatch = 32;
-        for (int from = 0; from < items.size(); from += evalBatch) {
-            List<Item> part = items.subList(from, Math.min(items.size(), from + evalBatch));
-            List<Feature> fs = new ArrayList<>();
-            for (Item it : part) {
-                fs.add(new Feature(it.window(), 0, 0));
-            }
-            try (NDManager m = parent.newSubManager()) {
-                NDList[] in = batchArrays(m, fs);
-                NDList out = block.forward(new ParameterStore(m, false), in[0], false);
-                float[] start = out.get(0).toFloatArray();
-                float[] end = out.get(1).toFloatArray();
-                int t = (int) out.get(0).getShape().get(1);
-                for (int b = 0; b < part.size(); b++) {
-                    Item it = part.get(b);
-                    SpanWindows.Span span = SpanWindows.bestSpan(it.window(), start, end, b * t, maxAnswer);
-                    if (span != null && span.score() > bestScore[it.question()]) {
-                        bestScore[it.question()] = span.score();
-                        int ps = it.window().pieceOf(span.startToken());
-                        int pe = it.window().pieceOf(span.endToken());
-                        String context = questions.get(it.question()).context();
-                        bestText[it.question()] = context.substring(it.passage().starts()[ps], it.passage().ends()[pe]);
-                    }
-                }
-            }
-        }
         double em = 0;
         double f1 = 0;
         StringBuilder predictions = new StringBuilder("{");
-        for (int qi = 0; qi < questions.size(); qi++) {
-            SquadData.Question q = questions.get(qi);
-            String prediction = bestText[qi] == null ? "" : bestText[qi];
-            List<String> golds = q.answers().stream().map(SquadData.Answer::text).toList();
-            em += SquadMetric.maxExactMatch(prediction, golds) ? 1 : 0;
-            f1 += SquadMetric.maxF1(prediction, golds);
-            predictions.append(qi == 0 ? "" : ",\n").append(quote(q.id())).append(": ").append(quote(prediction));
+        try (ExtractiveReader reader = new ExtractiveReader("eval", tokenizer(tokenizerJson), BertQaModel.over("eval", parent.newSubManager(), block), 32)) {
+            for (int qi = 0; qi < questions.size(); qi++) {
+                SquadData.Question q = questions.get(qi);
+                List<Reader.Span> spans = reader.read(q.question(), List.of(q.context()), maxAnswer, 1).get(0).spans();
+                String prediction = spans.isEmpty() ? "" : spans.get(0).text();
+                List<String> golds = q.answers().stream().map(SquadData.Answer::text).toList();
+                em += AnswerNormalizer.exactMatch(prediction, golds) ? 1 : 0;
+                f1 += AnswerNormalizer.f1(prediction, golds);
+                predictions.append(qi == 0 ? "" : ",\n").append(quote(q.id())).append(": ").append(quote(prediction));
+            }
         }
         predictions.append("}\n");
         Files.writeString(runDir.resolve("predictions-" + file.getFileName()), predictions.toString());
         double n = Math.max(1, questions.size());
         double[] scores = { 100 * em / n, 100 * f1 / n };
-        print(String.format(Locale.ROOT, "eval %s: %d questions, %d windows, EM %.2f F1 %.2f (%.1f s)", file.getFileName(),
-            questions.size(), items.size(), scores[0], scores[1], (System.nanoTime() - t0) / 1e9));
+        print(String.format(Locale.ROOT, "eval %s: %d questions, EM %.2f F1 %.2f (%.1f s)", file.getFileName(),
+            questions.size(), scores[0], scores[1], (System.nanoTime() - t0) / 1e9));
         return scores;
     }
 
@@ -542,9 +539,12 @@ public final class TrainReader {
         return ((Number) state.get("step")).intValue();
     }
 
-    /** Writes reader.safetensors (fp16), tokenizer.json and reader.json into {@code dir}. */
-    private void export(Map<String, Parameter> params, Path dir, byte[] tokenizerJson, String commandLine, int seed, double[] scores)
-        throws Exception {
+    /**
+     * Writes reader.safetensors (fp16), tokenizer.json and the model.json a node loads (format {@code djl}) into
+     * {@code dir}, whose name is the model's id; the descriptor is parsed back before the export is reported.
+     */
+    private void export(Map<String, Parameter> params, BertConfig config, Path dir, byte[] tokenizerJson, String commandLine, int seed,
+        double[] scores) throws Exception {
         Files.createDirectories(dir);
         Path weights = dir.resolve("reader.safetensors");
         Map<String, String> meta = new LinkedHashMap<>();
@@ -553,38 +553,31 @@ public final class TrainReader {
         meta.put("base", opt("base", "all-minilm-l6-v2"));
         ReaderWeights.writeSafetensors(params, weights, true, meta);
         Files.write(dir.resolve("tokenizer.json"), tokenizerJson);
-        BertConfig c = opt("base", "all-minilm-l6-v2").equals("bge-small-en-v15") ? BertConfig.bgeSmall() : BertConfig.miniLmL6();
+        String source = "trained by this project from " + opt("base", "all-minilm-l6-v2") + " on ../shared/data/squad/"
+            + opt("train", "train-v1.1.json") + " with `TrainReader " + commandLine + "`, seed " + seed
+            + (scores == null ? "" : String.format(Locale.ROOT, "; %s with the gold paragraph: EM %.2f, F1 %.2f", opt("dev", "dev-v1.1.json"),
+                scores[0], scores[1]));
         String json = "{\n"
             + "  \"id\": " + quote(dir.getFileName().toString()) + ",\n"
-            + "  \"format\": \"djl-bert-qa\",\n"
-            + "  \"files\": {\"weights\": \"reader.safetensors\", \"tokenizer\": \"tokenizer.json\"},\n"
-            + "  \"sha256\": {\"reader.safetensors\": \"" + sha256(weights) + "\", \"tokenizer.json\": \"" + sha256(dir.resolve("tokenizer.json")) + "\"},\n"
-            + "  \"architecture\": {\"layers\": " + c.layers() + ", \"hidden\": " + c.hidden() + ", \"heads\": " + c.heads()
-            + ", \"intermediate\": " + c.intermediate() + ", \"vocab\": " + c.vocabSize() + ", \"max_positions\": " + c.maxPositions()
-            + ", \"layer_norm_eps\": 1e-12},\n"
+            + "  \"task\": \"extractive_qa\",\n"
+            + "  \"format\": \"djl\",\n"
+            + "  \"files\": {\"model\": \"reader.safetensors\", \"tokenizer\": \"tokenizer.json\"},\n"
+            + "  \"sha256\": {\n"
+            + "    \"reader.safetensors\": \"" + ModelFiles.sha256(weights) + "\",\n"
+            + "    \"tokenizer.json\": \"" + ModelFiles.sha256(dir.resolve("tokenizer.json")) + "\"\n"
+            + "  },\n"
+            + "  \"architecture\": {\"layers\": " + config.layers() + ", \"hidden\": " + config.hidden() + ", \"heads\": " + config.heads()
+            + ", \"intermediate\": " + config.intermediate() + ", \"vocab\": " + config.vocabSize() + ", \"max_positions\": "
+            + config.maxPositions() + ", \"type_vocab\": " + config.typeVocabSize() + ", \"layer_norm_eps\": " + config.layerNormEpsilon() + "},\n"
             + "  \"max_tokens\": " + intOpt("max-tokens", 384) + ",\n"
             + "  \"doc_stride\": " + intOpt("doc-stride", 128) + ",\n"
-            + "  \"max_query_tokens\": " + intOpt("max-query", 64) + ",\n"
-            + "  \"max_answer_tokens\": " + intOpt("max-answer", 30) + ",\n"
+            + "  \"max_question_tokens\": " + intOpt("max-query", 64) + ",\n"
             + "  \"license\": \"Apache-2.0\",\n"
-            + "  \"source\": " + quote("trained by this project from " + opt("base", "all-minilm-l6-v2")
-                + " on the SQuAD v1.1 train split (32 articles, ../shared/data/squad/" + opt("train", "train-v1.1.json")
-                + ") with `TrainReader " + commandLine + "`, seed " + seed) + (scores == null ? "" : ",\n"
-            + "  \"dev_scores\": " + String.format(Locale.ROOT, "{\"file\": \"%s\", \"em\": %.2f, \"f1\": %.2f}", opt("dev", "dev-v1.1.json"), scores[0], scores[1]))
-            + "\n}\n";
-        Files.writeString(dir.resolve("reader.json"), json);
+            + "  \"source\": " + quote(source) + "\n"
+            + "}\n";
+        Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), json);
+        ModelDescriptor.load(dir.resolve(ModelDescriptor.FILE_NAME));
         print(String.format(Locale.ROOT, "exported the reader to %s (reader.safetensors %.1f MB, fp16)", dir, Files.size(weights) / 1e6));
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0;) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 
     private static void deleteDir(Path dir) throws IOException {

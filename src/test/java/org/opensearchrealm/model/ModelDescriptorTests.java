@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.opensearchrealm.read.BertConfig;
+
 import static org.hamcrest.Matchers.containsString;
 
 // real paths: fixtures are copied from the class path and native code opens model files by name
@@ -199,6 +201,44 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"outputs\": \"a\""), "[outputs] must be an array of strings");
     }
 
+    /** A reader built from DJL blocks: safetensors weights and the network's shape. */
+    public void testDjlReader() {
+        String architecture = "\"architecture\": {\"layers\": 2, \"hidden\": 32, \"heads\": 4, \"intermediate\": 64, \"vocab\": 100, \"max_positions\": 64}";
+        String djl = reader().replace("\"onnx\",", "\"djl\",").replace("\"max_tokens\": 384", "\"max_tokens\": 384, " + architecture);
+        ModelDescriptor d = parse(djl);
+        assertEquals(ModelDescriptor.Format.DJL, d.format());
+        assertEquals(new BertConfig(100, 32, 2, 4, 64, 64, 2, 1e-12f, 0f), d.architecture());
+        assertEquals(d, parse(djl));
+        assertNotEquals(d, parse(djl.replace("\"layers\": 2", "\"layers\": 3")));
+        assertNull(parse(reader()).architecture());
+        assertEquals(1e-5f, parse(djl.replace("\"max_positions\": 64", "\"max_positions\": 64, \"layer_norm_eps\": 1e-5, \"type_vocab\": 1")).architecture().layerNormEpsilon(), 0f);
+
+        assertInvalid(reader().replace("\"onnx\",", "\"djl\","), "[architecture] is required for djl models");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, " + architecture), "[architecture] applies only to djl models");
+        assertInvalid(djl.replace("\"heads\": 4", "\"heads\": 5"), "[architecture.hidden] (32) must be a multiple of [architecture.heads] (5)");
+        assertInvalid(djl.replace("\"layers\": 2, ", ""), "[architecture]: [layers] is required");
+        assertInvalid(djl.replace("\"layers\": 2", "\"layers\": \"2\""), "[layers] must be an integer");
+        assertInvalid(djl.replace("\"layers\": 2", "\"layers\": 2, \"dropout\": 0.1"), "[architecture] has unknown field(s) [dropout]");
+        assertInvalid(djl.replace("\"max_positions\": 64", "\"max_positions\": 64, \"layer_norm_eps\": 0"), "[architecture.layer_norm_eps] must be a number between 0 and 1");
+        assertInvalid(djl.replace(architecture, "\"architecture\": \"minilm\""), "[architecture] is required for djl models, an object, got a string");
+        // only readers, and not from an archive
+        assertInvalid(
+            good().replace("\"onnx\",", "\"djl\",").replaceFirst("\"dimension\"", architecture + ",\n  \"dimension\""),
+            "[format] [djl] is for extractive_qa models"
+        );
+    }
+
+    /** The project's own reader, shipped as the default. */
+    public void testDefaultReaderDescriptor() throws Exception {
+        Path repo = Path.of(System.getProperty("user.dir"));
+        ModelDescriptor d = ModelDescriptor.load(repo.resolve("models/realm-reader-minilm/model.json"));
+        assertEquals(ModelDescriptor.Task.EXTRACTIVE_QA, d.task());
+        assertEquals(ModelDescriptor.Format.DJL, d.format());
+        assertEquals(BertConfig.miniLmL6().withDropout(0f), d.architecture());
+        assertEquals(384, d.maxTokens());
+        assertEquals("reader.safetensors", d.files().get(ModelDescriptor.ROLE_MODEL));
+    }
+
     /** The QA fixtures' descriptors parse. */
     public void testReaderFixtures() throws Exception {
         for (String id : List.of("tiny-qa-onnx", "tiny-qa-pt", "tiny-qa-pick")) {
@@ -240,8 +280,8 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
     }
 
     public void testFormat() {
-        assertInvalid(with("format", null), "[format] is required, one of [onnx, torchscript]");
-        assertInvalid(with("format", "\"tensorflow\""), "[format] must be one of [onnx, torchscript], got a string [tensorflow]");
+        assertInvalid(with("format", null), "[format] is required, one of [onnx, torchscript, djl]");
+        assertInvalid(with("format", "\"tensorflow\""), "[format] must be one of [onnx, torchscript, djl], got a string [tensorflow]");
         assertInvalid(with("format", "\"ONNX\""), "[format] must be one of");
     }
 

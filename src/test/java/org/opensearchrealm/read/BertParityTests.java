@@ -3,7 +3,7 @@
  */
 package org.opensearchrealm.read;
 
-import org.opensearchrealm.train.TrainTokenizer;
+import org.opensearchrealm.model.QaTokenizer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -52,24 +52,20 @@ public class BertParityTests extends OpenSearchTestCase {
         Path onnx = modelDir.resolve("model.onnx");
         OnnxGraph graph = OnnxGraph.read(onnx);
 
-        try (TrainTokenizer tokenizer = TrainTokenizer.create(Files.readAllBytes(modelDir.resolve("tokenizer.json")))) {
-            long[][] ids = new long[2][];
-            ids[0] = pair(tokenizer, "Which volcano is in Sicily?", "Mount Etna is an active stratovolcano on the east coast of Sicily, Italy.");
-            ids[1] = pair(tokenizer, "Who wrote it?", "The book was written by Jane Austen in 1813.");
-            int t = Math.max(ids[0].length, ids[1].length);
-            assertNotEquals("the test needs a padded batch", ids[0].length, ids[1].length);
+        try (QaTokenizer tokenizer = QaTokenizer.create(Files.readAllBytes(modelDir.resolve("tokenizer.json")), 384, 128, 64)) {
+            QaTokenizer.Window[] pairs = {
+                tokenizer.windows("Which volcano is in Sicily?", "Mount Etna is an active stratovolcano on the east coast of Sicily, Italy.").get(0),
+                tokenizer.windows("Who wrote it?", "The book was written by Jane Austen in 1813.").get(0) };
+            int t = Math.max(pairs[0].length(), pairs[1].length());
+            assertNotEquals("the test needs a padded batch", pairs[0].length(), pairs[1].length());
             long[][] inputIds = new long[2][t];
             long[][] typeIds = new long[2][t];
             long[][] mask = new long[2][t];
             for (int b = 0; b < 2; b++) {
-                boolean second = false;
-                for (int i = 0; i < ids[b].length; i++) {
-                    inputIds[b][i] = ids[b][i];
-                    typeIds[b][i] = second ? 1 : 0;
+                for (int i = 0; i < pairs[b].length(); i++) {
+                    inputIds[b][i] = pairs[b].ids()[i];
+                    typeIds[b][i] = pairs[b].typeIds()[i];
                     mask[b][i] = 1;
-                    if (ids[b][i] == tokenizer.sepId()) {
-                        second = true;
-                    }
                 }
             }
 
@@ -100,23 +96,6 @@ public class BertParityTests extends OpenSearchTestCase {
                 assertEquals(max, roundTrip, 0f);
             }
         }
-    }
-
-    private static long[] pair(TrainTokenizer tokenizer, String question, String passage) {
-        TrainTokenizer.Pieces q = tokenizer.pieces(question);
-        TrainTokenizer.Pieces p = tokenizer.pieces(passage);
-        long[] ids = new long[q.size() + p.size() + 3];
-        int n = 0;
-        ids[n++] = tokenizer.clsId();
-        for (long id : q.ids()) {
-            ids[n++] = id;
-        }
-        ids[n++] = tokenizer.sepId();
-        for (long id : p.ids()) {
-            ids[n++] = id;
-        }
-        ids[n] = tokenizer.sepId();
-        return ids;
     }
 
     private static float maxDifference(

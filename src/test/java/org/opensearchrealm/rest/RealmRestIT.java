@@ -80,9 +80,11 @@ public class RealmRestIT extends RealmRestSupport {
         assertThat(created.get("pipeline"), equalTo("realm-demo"));
         assertThat(created.get("model"), equalTo("all-minilm-l6-v2"));
         assertThat(created.get("dimension"), equalTo(384));
+        assertThat(created.get("reader"), equalTo("realm-reader-minilm")); // the reader the plugin ships
 
         Map<String, Object> settings = getIndexSettingsAsMap("demo");
         assertThat(settings.get("index.default_pipeline"), equalTo("realm-demo"));
+        assertThat(settings.get("index.realm.reader"), equalTo("realm-reader-minilm"));
 
         Map<String, Object> pipeline = entityAsMap(client().performRequest(new Request("GET", "/_ingest/pipeline/realm-demo")));
         assertThat(json(pipeline), containsString("\"realm_passages\""));
@@ -533,6 +535,33 @@ public class RealmRestIT extends RealmRestSupport {
 
     // ---------------------------------------------------------------------------------------------------------------
     // answers
+
+    /** An index made with the defaults answers with the reader the plugin ships; {@code "reader": ""} only retrieves. */
+    @SuppressWarnings("unchecked")
+    public void testShippedReaderAnswersByDefault() throws IOException {
+        createRealmIndex("shipped", ONE_SHARD);
+        String eiffel = "The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris, France. "
+            + "It was designed by the company of Gustave Eiffel and completed in 1889 for the World's Fair.";
+        bulk(
+            "shipped",
+            List.of(
+                Map.of("_id", "eiffel", "doc", obj("text", eiffel)),
+                Map.of("_id", "tea", "doc", obj("text", "Tea is an aromatic beverage made by pouring hot water over cured leaves."))
+            )
+        );
+        Map<String, Object> response = realmPost("shipped", obj("query", "When was the Eiffel Tower completed?", "k", 2));
+        Map<String, Object> top = ((List<Map<String, Object>>) response.get("answers")).get(0);
+        assertThat(top.get("text"), equalTo("1889"));
+        Map<String, Object> where = ((List<Map<String, Object>>) top.get("passages")).get(0);
+        assertThat(where.get("_id"), equalTo("eiffel"));
+        assertThat(eiffel.substring((Integer) where.get("start"), (Integer) where.get("end")), equalTo("1889"));
+        assertThat(response.get("no_answer"), equalTo(false));
+
+        Map<String, Object> created = createRealmIndex("retrieval-only", "{\"reader\":\"\",\"settings\":{\"number_of_shards\":1}}");
+        assertThat(created, not(hasKey("reader")));
+        bulk("retrieval-only", List.of(Map.of("_id", "eiffel", "doc", obj("text", eiffel))));
+        assertThat(realmPost("retrieval-only", obj("query", "When was the Eiffel Tower completed?")).keySet(), equalTo(Set.of("took", "timing", "passages")));
+    }
 
     /** The tiny QA fixture whose logits are set per token (the "moon" span wins); integ-test/test.sh installs it. */
     private static final String READER = "tiny-qa-pick";
