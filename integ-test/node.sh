@@ -2,7 +2,8 @@
 # Run OpenSearch nodes from the assembled distribution (integ-test/assemble.sh), on 127.0.0.1, as uid 65534.
 #
 #   integ-test/node.sh start  [--name N | --cluster-nodes K] [--http-port P] [--transport-port T] [--heap 1g]
-#                             [--clean] [--netns] [--env KEY=VALUE]... [--model DIR]... [--roles NAME=R1,R2]...
+#                             [--clean] [--netns] [--env KEY=VALUE]... [--setting KEY=VALUE]... [--model DIR]...
+#                             [--roles NAME=R1,R2]...
 #                             [--wait] [--timeout S]
 #   integ-test/node.sh wait   [--name N] [--timeout S]      HTTP up, then cluster green (all nodes of its cluster)
 #   integ-test/node.sh stop   [--name N | --all] [--timeout S]  SIGTERM, SIGKILL after S seconds (default 30)
@@ -15,6 +16,8 @@
 #   --netns             the caller runs us inside a private network namespace (unshare -n): bring loopback up,
 #                       check that loopback is the only interface, refuse to start otherwise
 #   --env KEY=VALUE     extra environment for the node process (it otherwise starts with a clean environment)
+#   --setting KEY=VALUE a node setting, appended to opensearch.yml of every node started
+#                       (e.g. thread_pool.realm_inference.queue_size=4)
 #   --model DIR         install the model directory DIR (with its model.json) as an operator model,
 #                       config/realm/models/<basename of DIR>/, on every node started
 #   --roles NAME=ROLES  node.roles of node NAME, e.g. node-2=cluster_manager,data,ingest,ml (default: all roles)
@@ -28,7 +31,7 @@ cmd=${1:-}
 [[ -n "$cmd" ]] || { usage >&2; exit 2; }
 shift
 name="" cluster_nodes=1 http_port=9200 transport_port=9300 heap=1g clean=false netns=false all=false
-do_wait=false timeout="" extra_env=() models=()
+do_wait=false timeout="" extra_env=() node_settings=() models=()
 declare -A node_roles=()
 while (($#)); do
   case $1 in
@@ -40,6 +43,7 @@ while (($#)); do
     --clean) clean=true; shift ;;
     --netns) netns=true; shift ;;
     --env) [[ ${2:-} == *=* ]] || die "--env needs KEY=VALUE"; extra_env+=("$2"); shift 2 ;;
+    --setting) [[ ${2:-} == ?*=* ]] || die "--setting needs KEY=VALUE"; node_settings+=("$2"); shift 2 ;;
     --model) [[ -f ${2:-}/model.json ]] || die "--model needs a directory with a model.json, got ${2:-nothing}"
       models+=("$(realpath "$2")"); shift 2 ;;
     --roles) [[ ${2:-} == *=* ]] || die "--roles needs NAME=ROLE,ROLE"; node_roles[${2%%=*}]=${2#*=}; shift 2 ;;
@@ -153,6 +157,10 @@ EOF
     printf 'discovery.seed_hosts: [%s]\ncluster.initial_cluster_manager_nodes: [%s]\n' "$seeds" "$initial" \
       >>"$dir/config/opensearch.yml"
   fi
+  local setting
+  for setting in ${node_settings[@]+"${node_settings[@]}"}; do
+    echo "${setting%%=*}: ${setting#*=}" >>"$dir/config/opensearch.yml"
+  done
   # jvm.options writes gc logs, heap dumps and crash logs relative to the distribution home (bin/opensearch
   # cd's there): send them to this node's own directories instead.
   sed -i -e "s#HeapDumpPath=data#HeapDumpPath=$dir/data#" -e "s#ErrorFile=logs/#ErrorFile=$dir/logs/#" \

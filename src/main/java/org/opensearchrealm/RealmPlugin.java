@@ -30,19 +30,23 @@ import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.RealmSearchAction;
+import org.opensearchrealm.action.RealmStatsAction;
 import org.opensearchrealm.action.ReadAction;
 import org.opensearchrealm.action.TransportCreateRealmIndexAction;
 import org.opensearchrealm.action.TransportReadAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
+import org.opensearchrealm.action.TransportRealmStatsAction;
 import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
+import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.InferenceThreadPool;
 import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.model.ModelSettings;
 import org.opensearchrealm.rest.RestCreateRealmIndexAction;
 import org.opensearchrealm.rest.RestRealmSearchAction;
+import org.opensearchrealm.rest.RestRealmStatsAction;
 import org.opensearchrealm.retrieve.Retriever;
 
 import java.io.IOException;
@@ -67,6 +71,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     public static final Setting<String> HOME = Setting.simpleString("realm.home", Setting.Property.NodeScope);
 
     private final Settings settings;
+    private final RealmMetrics metrics = new RealmMetrics();
     private volatile InferenceService inference;
     private ModelRegistry models;
 
@@ -103,14 +108,15 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     ) {
         Path home = HOME.exists(settings) ? Path.of(HOME.get(settings)) : environment.pluginsDir().resolve("opensearch-realm");
         models = new ModelRegistry(home, environment.configDir(), environment.tmpDir().resolve("realm-djl"), settings);
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(ModelSettings.MEMORY_BUDGET, models::setMemoryBudget);
         inference = new InferenceService(models, threadPool, settings);
-        return List.of(models, inference, new Retriever(client));
+        return List.of(models, inference, new Retriever(client), metrics);
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         // the processor factory is built before createComponents runs, so it reaches the inference service lazily
-        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference));
+        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference, metrics));
     }
 
     @Override
@@ -118,7 +124,8 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         return List.of(
             new ActionHandler<>(CreateRealmIndexAction.INSTANCE, TransportCreateRealmIndexAction.class),
             new ActionHandler<>(RealmSearchAction.INSTANCE, TransportRealmSearchAction.class),
-            new ActionHandler<>(ReadAction.INSTANCE, TransportReadAction.class)
+            new ActionHandler<>(ReadAction.INSTANCE, TransportReadAction.class),
+            new ActionHandler<>(RealmStatsAction.INSTANCE, TransportRealmStatsAction.class)
         );
     }
 
@@ -132,7 +139,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        return List.of(new RestCreateRealmIndexAction(), new RestRealmSearchAction());
+        return List.of(new RestCreateRealmIndexAction(), new RestRealmSearchAction(), new RestRealmStatsAction());
     }
 
     @Override

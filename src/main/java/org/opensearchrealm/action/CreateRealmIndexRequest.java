@@ -123,7 +123,8 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
     /** Settings of the plugin's that the caller may give in [settings]: how answers are read. */
     private static final Set<String> USER_SETTINGS = Set.of(
         RealmSettings.INDEX_NO_ANSWER_THRESHOLD.getKey(),
-        RealmSettings.INDEX_MAX_ANSWER_TOKENS.getKey()
+        RealmSettings.INDEX_MAX_ANSWER_TOKENS.getKey(),
+        RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.getKey()
     );
 
     /** The pipeline that cuts and embeds the index's documents. */

@@ -124,6 +124,16 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
         return tookMillis;
     }
 
+    /** Milliseconds spent encoding the question (inference queue wait included). */
+    public double encodeMillis() {
+        return encodeMillis;
+    }
+
+    /** Milliseconds spent in the k-NN search. */
+    public double searchMillis() {
+        return searchMillis;
+    }
+
     /** How the passages were read; null when they were not. */
     public Reading reading() {
         return reading;

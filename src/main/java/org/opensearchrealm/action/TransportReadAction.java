@@ -10,6 +10,7 @@ import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
+import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.InferenceService;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,14 +23,22 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TransportReadAction extends HandledTransportAction<ReadRequest, ReadResponse> {
 
     private final InferenceService inference;
+    private final RealmMetrics metrics;
     private final ClusterService clusterService;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong passagesRead = new AtomicLong();
 
     @Inject
-    public TransportReadAction(TransportService transportService, ActionFilters actionFilters, ClusterService clusterService, InferenceService inference) {
+    public TransportReadAction(
+        TransportService transportService,
+        ActionFilters actionFilters,
+        ClusterService clusterService,
+        InferenceService inference,
+        RealmMetrics metrics
+    ) {
         super(ReadAction.NAME, transportService, actionFilters, ReadRequest::new);
         this.inference = inference;
+        this.metrics = metrics;
         this.clusterService = clusterService;
     }
 
@@ -44,8 +53,12 @@ public final class TransportReadAction extends HandledTransportAction<ReadReques
             request.topSpans(),
             ActionListener.wrap(readings -> {
                 passagesRead.addAndGet(readings.size());
+                metrics.read(true);
                 listener.onResponse(new ReadResponse(clusterService.localNode().getName(), readings));
-            }, listener::onFailure)
+            }, e -> {
+                metrics.read(false);
+                listener.onFailure(e);
+            })
         );
     }
 

@@ -18,6 +18,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.read.AnswerScorer;
@@ -46,6 +47,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private final InferenceService inference;
     private final Retriever retriever;
     private final ReadDispatcher reads;
+    private final RealmMetrics metrics;
     private volatile int maxK;
     private volatile int maxQueryChars;
 
@@ -56,13 +58,15 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         ClusterService clusterService,
         IndexNameExpressionResolver resolver,
         InferenceService inference,
-        Retriever retriever
+        Retriever retriever,
+        RealmMetrics metrics
     ) {
         super(RealmSearchAction.NAME, transportService, actionFilters, RealmSearchRequest::new);
         this.clusterService = clusterService;
         this.resolver = resolver;
         this.inference = inference;
         this.retriever = retriever;
+        this.metrics = metrics;
         this.reads = new ReadDispatcher(transportService, clusterService, new ReadNodeSelector());
         maxK = RealmSettings.MAX_K.get(clusterService.getSettings());
         maxQueryChars = RealmSettings.MAX_QUERY_CHARS.get(clusterService.getSettings());
@@ -73,6 +77,22 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     @Override
     protected void doExecute(Task task, RealmSearchRequest request, ActionListener<RealmSearchResponse> listener) {
         long start = System.nanoTime();
+        search(task, request, start, ActionListener.wrap(response -> {
+            Reading reading = response.reading();
+            metrics.searchServed(
+                response.encodeMillis(),
+                response.searchMillis(),
+                reading == null ? -1 : reading.readMillis(),
+                (System.nanoTime() - start) / 1e6
+            );
+            listener.onResponse(response);
+        }, e -> {
+            metrics.searchFailed();
+            listener.onFailure(e);
+        }));
+    }
+
+    private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {
         String modelId;
         ReadConfig readConfig;
         try {
@@ -113,8 +133,11 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     /** Spans asked for per passage, at least: more than the answers, so that answers read in several passages add up. */
     static final int SPANS_PER_PASSAGE = 5;
 
-    /** The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed. */
-    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens) {}
+    /**
+     * The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed, the
+     * sharpest retrieval temperature.
+     */
+    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens, double temperature) {}
 
     /**
      * How to read the passages of the REALM indices among {@code indices}, or null not to read them: when
@@ -129,6 +152,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         String readerIndex = null;
         double threshold = 1.0;
         int maxAnswerTokens = 1;
+        double temperature = Double.MAX_VALUE;
         for (String index : indices) {
             Settings settings = state.metadata().index(index).getSettings();
             if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
@@ -154,6 +178,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             readerIndex = index;
             threshold = Math.min(threshold, RealmSettings.INDEX_NO_ANSWER_THRESHOLD.get(settings));
             maxAnswerTokens = Math.max(maxAnswerTokens, RealmSettings.INDEX_MAX_ANSWER_TOKENS.get(settings));
+            temperature = Math.min(temperature, RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.get(settings));
         }
         if (reader == null) {
             return null; // no REALM index
@@ -170,7 +195,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             }
             return null;
         }
-        return new ReadConfig(reader, threshold, maxAnswerTokens);
+        return new ReadConfig(reader, threshold, maxAnswerTokens, temperature);
     }
 
     private static String describeReader(String reader) {
@@ -182,7 +207,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         long start = System.nanoTime();
         AnswerScorer scorer = new AnswerScorer(
             request.numAnswers(),
-            AnswerScorer.DEFAULT_TEMPERATURE,
+            config.temperature(),
             config.noAnswerThreshold(),
             request.explain()
         );

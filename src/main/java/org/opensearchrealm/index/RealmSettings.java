@@ -53,6 +53,20 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
+    /**
+     * p(z | q) is the softmax of the retrieval scores divided by this. Scores of unit vectors lie in [-1, 1], so at 1
+     * p(z | q) is nearly uniform over the top k and the reader's most confident passage wins whatever its rank; 0.1
+     * lets retrieval weigh in (end-to-end F1 on SQuAD dev, first 300 questions, k=5: 45.4 at 1, 53.1 at 0.1).
+     */
+    public static final Setting<Double> INDEX_RETRIEVAL_TEMPERATURE = Setting.doubleSetting(
+        "index.realm.retrieval_temperature",
+        AnswerScorer.DEFAULT_TEMPERATURE,
+        0.001,
+        100.0,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
     /** The longest answer span, in word pieces of the reader's tokenizer. */
     public static final Setting<Integer> INDEX_MAX_ANSWER_TOKENS = Setting.intSetting(
         "index.realm.max_answer_tokens",
@@ -176,6 +190,7 @@ public final class RealmSettings {
             INDEX_READER,
             INDEX_NO_ANSWER_THRESHOLD,
             INDEX_MAX_ANSWER_TOKENS,
+            INDEX_RETRIEVAL_TEMPERATURE,
             MAX_K,
             MAX_QUERY_CHARS,
             READ_FALLBACK,

@@ -10,6 +10,7 @@ import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearchrealm.index.RealmMapping;
+import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
@@ -35,13 +36,23 @@ public final class PassageProcessor extends AbstractProcessor {
     private final String modelId;
     private final PassageSplitter splitter;
     private final InferenceService inference;
+    private final RealmMetrics metrics;
 
-    PassageProcessor(String tag, String description, String sourceField, String modelId, PassageSplitter splitter, InferenceService inference) {
+    PassageProcessor(
+        String tag,
+        String description,
+        String sourceField,
+        String modelId,
+        PassageSplitter splitter,
+        InferenceService inference,
+        RealmMetrics metrics
+    ) {
         super(tag, description);
         this.sourceField = sourceField;
         this.modelId = modelId;
         this.splitter = splitter;
         this.inference = inference;
+        this.metrics = metrics;
     }
 
     @Override
@@ -112,6 +123,8 @@ public final class PassageProcessor extends AbstractProcessor {
         }
         inference.embed(modelId, texts, TextKind.PASSAGE, ActionListener.wrap(vectors -> {
             int next = 0;
+            long embeddedDocuments = 0;
+            long embeddedPassages = 0;
             List<IngestDocumentWrapper> results = new ArrayList<>(documents.size());
             for (int i = 0; i < documents.size(); i++) {
                 IngestDocumentWrapper document = documents.get(i);
@@ -121,9 +134,12 @@ public final class PassageProcessor extends AbstractProcessor {
                 }
                 if (failures[i] == null) {
                     document.getIngestDocument().setFieldValue(RealmMapping.PASSAGES, stored);
+                    embeddedDocuments++;
+                    embeddedPassages += stored.size();
                 }
                 results.add(result(document, failures[i]));
             }
+            metrics.ingested(embeddedDocuments, embeddedPassages, documents.size() - embeddedDocuments);
             handler.accept(results);
         }, e -> {
             logger.warn(() -> "[" + TYPE + "] embedding " + texts.size() + " passages with model [" + modelId + "] failed", e);
@@ -141,7 +157,8 @@ public final class PassageProcessor extends AbstractProcessor {
         return stored;
     }
 
-    private static List<IngestDocumentWrapper> fail(List<IngestDocumentWrapper> documents, Exception[] failures, Exception e) {
+    private List<IngestDocumentWrapper> fail(List<IngestDocumentWrapper> documents, Exception[] failures, Exception e) {
+        metrics.ingested(0, 0, documents.size());
         List<IngestDocumentWrapper> results = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             results.add(result(documents.get(i), failures[i] != null ? failures[i] : e));

@@ -5,6 +5,7 @@ package org.opensearchrealm.ingest;
 
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.Processor;
+import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.ModelDescriptor;
 
@@ -24,9 +25,11 @@ public final class PassageProcessorFactory implements Processor.Factory {
     private static final int SPECIAL_TOKENS = 2;
 
     private final Supplier<InferenceService> inference;
+    private final RealmMetrics metrics;
 
-    public PassageProcessorFactory(Supplier<InferenceService> inference) {
+    public PassageProcessorFactory(Supplier<InferenceService> inference, RealmMetrics metrics) {
         this.inference = inference;
+        this.metrics = metrics;
     }
 
     @Override
@@ -51,6 +54,6 @@ public final class PassageProcessorFactory implements Processor.Factory {
         } catch (IllegalArgumentException e) {
             throw ConfigurationUtils.newConfigurationException(PassageProcessor.TYPE, tag, PASSAGE_TOKENS, e.getMessage());
         }
-        return new PassageProcessor(tag, description, field, modelId, splitter, inference.get());
+        return new PassageProcessor(tag, description, field, modelId, splitter, inference.get(), metrics);
     }
 }

@@ -21,9 +21,12 @@ import java.util.stream.IntStream;
 
 /**
  * Runs model work on the bounded inference pool, never on the caller's (transport, search or write) thread. A full
- * queue fails the listener with a rejection, which clients see as 429.
+ * queue fails the listener with a 429 that carries a {@code Retry-After} header, which the REST layer sends as is.
  */
 public final class InferenceService {
+
+    /** Seconds a client is asked to wait after a full queue: inference tasks take milliseconds to a second each. */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private final ModelRegistry models;
     private final ThreadPool threadPool;
@@ -48,6 +51,11 @@ public final class InferenceService {
             }
 
             @Override
+            public void onRejection(Exception e) {
+                listener.onFailure(overloaded(e));
+            }
+
+            @Override
             protected void doRun() {
                 T result;
                 try {
@@ -62,6 +70,16 @@ public final class InferenceService {
                 listener.onResponse(result);
             }
         });
+    }
+
+    private static ModelException overloaded(Exception rejection) {
+        ModelException e = new ModelException(
+            RestStatus.TOO_MANY_REQUESTS,
+            "the [" + InferenceThreadPool.NAME + "] queue is full; retry in " + RETRY_AFTER_SECONDS + "s or send fewer requests at once",
+            rejection
+        );
+        e.addHeader("Retry-After", RETRY_AFTER_SECONDS);
+        return e;
     }
 
     /**

@@ -6,16 +6,20 @@ package org.opensearchrealm.model;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearchrealm.read.Reader;
 
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -32,6 +36,10 @@ import java.util.TreeMap;
  * hashes of its descriptor. A failed load is reported as a {@link ModelException} and is not cached for good: calls in
  * the next few seconds get the same failure at once (so that a bulk request does not re-hash a broken model for each
  * batch), later calls try again. A broken model never affects the others.
+ *
+ * <p>Loaded models share the node's memory budget ({@link ModelMemoryBudget}, {@code realm.model.memory_budget}): a
+ * model reserves its estimate (twice the size of its files) before it loads; a load over the budget is refused with 429
+ * and not remembered as a failure, so raising the budget takes effect at once.
  */
 public final class ModelRegistry implements Closeable {
 
@@ -45,6 +53,7 @@ public final class ModelRegistry implements Closeable {
     private final int intraOpThreads;
     private final int maxBatch;
     private final long retryAfterNanos;
+    private final ModelMemoryBudget budget;
     private volatile boolean closed;
 
     /**
@@ -63,6 +72,7 @@ public final class ModelRegistry implements Closeable {
         this.intraOpThreads = ModelSettings.INTRA_OP_THREADS.get(settings);
         this.maxBatch = ModelSettings.MAX_BATCH_SIZE.get(settings);
         this.retryAfterNanos = retryAfterNanos;
+        this.budget = new ModelMemoryBudget(ModelSettings.MEMORY_BUDGET.get(settings).getBytes());
         NativeLibraries.configure(pluginHome, cacheDir, intraOpThreads);
 
         Map<String, Slot> found = new TreeMap<>();
@@ -171,6 +181,51 @@ public final class ModelRegistry implements Closeable {
         return slot != null && slot.loaded != null;
     }
 
+    /** The encoders and readers loaded now, by id, with their memory. */
+    public List<LoadedModel> loadedModels() {
+        return models.values().stream().map(s -> s.info).filter(Objects::nonNull).toList();
+    }
+
+    /** Sets {@code realm.model.memory_budget} (negative: no limit); models already loaded stay loaded. */
+    public void setMemoryBudget(ByteSizeValue budget) {
+        this.budget.setLimit(budget.getBytes());
+        logger.info("[{}] set to [{}]", ModelSettings.MEMORY_BUDGET.getKey(), budget);
+    }
+
+    /** The memory budget of loaded models in bytes, negative for none. */
+    public long memoryBudgetBytes() {
+        return budget.limitBytes();
+    }
+
+    /** The estimated memory of the models loaded (or loading) now, in bytes. */
+    public long memoryUsedBytes() {
+        return budget.reservedBytes();
+    }
+
+    /**
+     * Native bytes a model takes per byte of its files. Measured on a node (resident memory before and after the load,
+     * GET _plugins/_realm/stats): all-MiniLM-L6-v2 (92 MB file) grew it by 171 MB as the first ONNX model, and
+     * bge-small-en-v1.5 (134 MB) by 245 MB as the second: ONNX Runtime holds the weights and pre-packed copies of them.
+     * The fp16 weights of a {@code djl} reader are held as fp32: twice the file as well.
+     */
+    static final long MEMORY_PER_FILE_BYTE = 2;
+
+    /**
+     * The estimate charged to the budget: {@link #MEMORY_PER_FILE_BYTE} times the total size of the model's files
+     * (a file that cannot be read counts 0: loading then fails anyway).
+     */
+    static long memoryEstimate(ModelDescriptor descriptor) {
+        long bytes = 0;
+        for (String role : descriptor.files().keySet()) {
+            try {
+                bytes += Files.size(descriptor.file(role));
+            } catch (IOException | RuntimeException e) {
+                logger.debug("cannot size file [{}] of model [{}]: {}", role, descriptor.id(), e.toString());
+            }
+        }
+        return MEMORY_PER_FILE_BYTE * bytes;
+    }
+
     private Slot slot(String id, ModelDescriptor.Task task) {
         Slot slot = slot(id);
         if (slot.descriptor.task() != task) {
@@ -219,6 +274,7 @@ public final class ModelRegistry implements Closeable {
     private final class Slot {
         final ModelDescriptor descriptor;
         volatile AutoCloseable loaded; // a BaseEncoder or an org.opensearchrealm.read.ExtractiveReader
+        volatile LoadedModel info;     // set with loaded
         private ModelException lastFailure; // guarded by this
         private long lastFailureNanos;      // guarded by this
 
@@ -239,7 +295,10 @@ public final class ModelRegistry implements Closeable {
                 if (lastFailure != null && System.nanoTime() - lastFailureNanos < retryAfterNanos) {
                     throw new ModelException(lastFailure.status(), lastFailure.getMessage(), lastFailure);
                 }
+                long estimate = memoryEstimate(descriptor);
+                budget.reserve(descriptor.id(), estimate); // refused: nothing loaded, nothing remembered
                 long start = System.nanoTime();
+                long rssBefore = ResidentMemory.bytes();
                 AutoCloseable created;
                 try {
                     created = switch (descriptor.task()) {
@@ -248,25 +307,39 @@ public final class ModelRegistry implements Closeable {
                     };
                 } catch (Throwable t) { // NOPMD: EncoderLoader converts, this is a last guard
                     ModelException e = ModelException.wrap("model [" + descriptor.id() + "] failed to load", t);
+                    budget.release(estimate);
                     lastFailure = e;
                     lastFailureNanos = System.nanoTime();
                     logger.warn("model [" + descriptor.id() + "] failed to load", e);
                     throw e;
                 }
                 if (closed) {
+                    budget.release(estimate);
                     ModelLoader.closeQuietly(created);
                     checkOpen();
                 }
+                long rssAfter = ResidentMemory.bytes();
+                long loadMillis = (System.nanoTime() - start) / 1_000_000;
                 lastFailure = null;
+                info = new LoadedModel(
+                    descriptor.id(),
+                    descriptor.task().jsonName(),
+                    descriptor.format().jsonName(),
+                    estimate,
+                    rssBefore < 0 || rssAfter < 0 ? -1 : rssAfter - rssBefore,
+                    loadMillis
+                );
                 loaded = created;
                 logger.info(
-                    "loaded model [{}] ({}) from [{}] in {} ms",
+                    "loaded model [{}] ({}) from [{}] in {} ms, memory estimate [{}] bytes, resident memory grew by [{}] bytes",
                     descriptor.id(),
                     descriptor.task() == ModelDescriptor.Task.EMBEDDING
                         ? descriptor.format().jsonName() + ", " + descriptor.dimension() + " dimensions"
                         : descriptor.task().jsonName() + ", " + descriptor.format().jsonName(),
                     descriptor.directory(),
-                    (System.nanoTime() - start) / 1_000_000
+                    loadMillis,
+                    estimate,
+                    info.rssDeltaBytes()
                 );
                 return created;
             }
@@ -280,7 +353,12 @@ public final class ModelRegistry implements Closeable {
 
         synchronized void close() {
             AutoCloseable e = loaded;
+            LoadedModel was = info;
             loaded = null;
+            info = null;
+            if (was != null) {
+                budget.release(was.memoryBytes());
+            }
             if (e != null) {
                 try {
                     e.close();

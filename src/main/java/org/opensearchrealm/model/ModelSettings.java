@@ -5,6 +5,7 @@ package org.opensearchrealm.model;
 
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.core.common.unit.ByteSizeValue;
 
 import java.util.List;
 
@@ -37,9 +38,22 @@ public final class ModelSettings {
         Property.NodeScope
     );
 
+    /**
+     * The native memory the loaded models of a node may take, by their estimate (twice their files' size, {@link LoadedModel}); loading one more
+     * model beyond it is refused with 429. Negative (the default): no limit. Dynamic, through the cluster settings API.
+     */
+    public static final Setting<ByteSizeValue> MEMORY_BUDGET = Setting.byteSizeSetting(
+        "realm.model.memory_budget",
+        new ByteSizeValue(-1),
+        new ByteSizeValue(-1),
+        new ByteSizeValue(Long.MAX_VALUE),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     private ModelSettings() {}
 
     public static List<Setting<?>> settings() {
-        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE);
+        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE, MEMORY_BUDGET);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * REALM's marginal answer scores over the retrieved passages z of a question q:
  * <ul>
  *   <li>p(z | q) = softmax over the top k passages of their retrieval scores (inner products) divided by a
- *       temperature (default 1);</li>
+ *       temperature (default 0.1, the index setting {@code index.realm.retrieval_temperature});</li>
  *   <li>p(span | z, q) is the reader's span probability ({@link Reader#read});</li>
  *   <li>p(y | q) = sum over the passages z and the spans of z whose text normalises ({@link AnswerNormalizer}) to y of
  *       p(z | q) * p(span | z, q), capped at 1 (a passage read in several windows can, rarely, count one text twice);</li>
@@ -32,7 +32,7 @@ import java.util.Map;
 public final class AnswerScorer {
 
     public static final int DEFAULT_NUM_ANSWERS = 3;
-    public static final double DEFAULT_TEMPERATURE = 1.0;
+    public static final double DEFAULT_TEMPERATURE = 0.1;
     public static final double DEFAULT_NO_ANSWER_THRESHOLD = 1.0;
 
     private final int numAnswers;
@@ -63,7 +63,7 @@ public final class AnswerScorer {
         this.explain = explain;
     }
 
-    /** 3 answers, temperature 1, never "no answer" unless nothing was found, no explanation. */
+    /** 3 answers, temperature 0.1, never "no answer" unless nothing was found, no explanation. */
     public static AnswerScorer defaults() {
         return new AnswerScorer(DEFAULT_NUM_ANSWERS, DEFAULT_TEMPERATURE, DEFAULT_NO_ANSWER_THRESHOLD, false);
     }

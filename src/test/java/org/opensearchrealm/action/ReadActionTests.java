@@ -103,6 +103,7 @@ public class ReadActionTests extends OpenSearchTestCase {
                                 .put("index.realm.reader", "qa")
                                 .put("index.realm.no_answer_threshold", 0.4)
                                 .put("index.realm.max_answer_tokens", 50)
+                                .put("index.realm.retrieval_temperature", 0.02)
                                 .build()
                         )
                     )
@@ -110,10 +111,10 @@ public class ReadActionTests extends OpenSearchTestCase {
             )
             .build();
 
-        assertEquals(new ReadConfig("qa", 1.0, 30), TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null));
+        assertEquals(new ReadConfig("qa", 1.0, 30, 0.1), TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null));
         assertEquals(
-            "the strictest threshold, the longest answers",
-            new ReadConfig("qa", 0.4, 50),
+            "the strictest threshold, the longest answers, the sharpest temperature",
+            new ReadConfig("qa", 0.4, 50, 0.02),
             TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "qa2", "plain" }, null)
         );
         assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, false));

@@ -11,6 +11,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +63,9 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         release.countDown();
         assertNotNull(rejected.get());
         assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(rejected.get()));
+        ModelException overloaded = (ModelException) rejected.get();
+        assertEquals("sent as an HTTP header by the REST layer", List.of("1"), overloaded.getHeader("Retry-After"));
+        assertTrue(overloaded.getMessage(), overloaded.getMessage().contains(InferenceThreadPool.NAME));
     }
 
     public void testErrorsBecomeFailuresNotDeadThreads() throws Exception {
