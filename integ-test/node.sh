@@ -3,6 +3,7 @@
 #
 #   integ-test/node.sh start  [--name N | --cluster-nodes K] [--http-port P] [--transport-port T] [--heap 1g]
 #                             [--clean] [--netns] [--env KEY=VALUE]... [--setting KEY=VALUE]... [--model DIR]...
+#                             [--roles NAME=R1,R2]...
 #                             [--wait] [--timeout S]
 #   integ-test/node.sh wait   [--name N] [--timeout S]      HTTP up, then cluster green (all nodes of its cluster)
 #   integ-test/node.sh stop   [--name N | --all] [--timeout S]  SIGTERM, SIGKILL after S seconds (default 30)
@@ -19,6 +20,7 @@
 #                       (e.g. thread_pool.realm_inference.queue_size=4)
 #   --model DIR         install the model directory DIR (with its model.json) as an operator model,
 #                       config/realm/models/<basename of DIR>/, on every node started
+#   --roles NAME=ROLES  node.roles of node NAME, e.g. node-2=cluster_manager,data,ingest,ml (default: all roles)
 #   --wait              start, then wait          --timeout S  for wait (default 180) or stop (default 30)
 # Without --name, wait/stop act on node-1 and the nodes started with it; status lists every node.
 set -euo pipefail
@@ -30,6 +32,7 @@ cmd=${1:-}
 shift
 name="" cluster_nodes=1 http_port=9200 transport_port=9300 heap=1g clean=false netns=false all=false
 do_wait=false timeout="" extra_env=() node_settings=() models=()
+declare -A node_roles=()
 while (($#)); do
   case $1 in
     --name) name=${2:?}; shift 2 ;;
@@ -43,6 +46,7 @@ while (($#)); do
     --setting) [[ ${2:-} == ?*=* ]] || die "--setting needs KEY=VALUE"; node_settings+=("$2"); shift 2 ;;
     --model) [[ -f ${2:-}/model.json ]] || die "--model needs a directory with a model.json, got ${2:-nothing}"
       models+=("$(realpath "$2")"); shift 2 ;;
+    --roles) [[ ${2:-} == *=* ]] || die "--roles needs NAME=ROLE,ROLE"; node_roles[${2%%=*}]=${2#*=}; shift 2 ;;
     --wait) do_wait=true; shift ;;
     --timeout) timeout=${2:?}; shift 2 ;;
     --all) all=true; shift ;;
@@ -144,6 +148,9 @@ path.logs: $dir/logs
 # Test nodes share one disk with everything else: never refuse shards over disk watermarks.
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
+  if [[ -n "${node_roles[$n]:-}" ]]; then
+    echo "node.roles: [${node_roles[$n]}]" >>"$dir/config/opensearch.yml"
+  fi
   if [[ -z "$seeds" ]]; then
     echo "discovery.type: single-node" >>"$dir/config/opensearch.yml"
   else

@@ -88,6 +88,9 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         ActionRequestValidationException e = null;
         if (index == null || index.isBlank()) {
             e = addValidationError("an index name is required", e);
+        } else if (index.chars().anyMatch(c -> Character.isISOControl(c) || c == '\uFFFD')) {
+            // OpenSearch takes them, but the name (and the pipeline named after it) could hardly be typed or deleted
+            e = addValidationError("index name [" + index + "] must not hold control characters or U+FFFD (invalid UTF-8 in the URL)", e);
         }
         if (sourceField == null || sourceField.isBlank()) {
             e = addValidationError("[source_field] must not be empty", e);

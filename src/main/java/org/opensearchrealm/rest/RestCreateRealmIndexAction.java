@@ -40,6 +40,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         Body body = new Body();
         if (request.hasContent()) {
+            RestParsing.requireUtf8(request.content(), request.getMediaType());
             try (XContentParser parser = request.contentParser()) {
                 RestParsing.readObject(parser, body::read);
             }

@@ -26,6 +26,12 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  */
 public final class RestRealmSearchAction extends BaseRestHandler {
 
+    /**
+     * How deep {@code filter} may nest objects and arrays: real filters stay far below, and the recursive query parser
+     * stays far from the HTTP thread's stack limit (a few hundred levels).
+     */
+    static final int MAX_FILTER_DEPTH = 100;
+
     @Override
     public String getName() {
         return "realm_search";
@@ -45,8 +51,11 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         body.explain = request.paramAsBoolean("explain", false);
         String read = request.param("read");
         body.read = read == null ? null : request.paramAsBoolean("read", true);
+        if (request.hasContent()) {
+            RestParsing.requireUtf8(request.content(), request.getMediaType());
+        }
         if (request.hasContentOrSourceParam()) {
-            try (XContentParser parser = request.contentOrSourceParamParser()) {
+            try (XContentParser parser = contentOrSourceParamParser(request)) {
                 RestParsing.readObject(parser, body::read);
             }
         }
@@ -63,6 +72,15 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 
+    /** The body, or the {@code source} URL parameter in the format {@code source_content_type} names. */
+    private static XContentParser contentOrSourceParamParser(RestRequest request) throws IOException {
+        try {
+            return request.contentOrSourceParamParser();
+        } catch (IllegalStateException e) { // OpenSearch's answer to a missing or unknown source_content_type: a 500
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** The request's parameters as read so far; the body's fields override the URL's. */
     private static final class Body {
         String query;
@@ -77,8 +95,9 @@ public final class RestRealmSearchAction extends BaseRestHandler {
                 case "query" -> query = RestParsing.string(parser, field);
                 case "k" -> k = RestParsing.integer(parser, field);
                 case "filter" -> {
-                    RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
-                    filter = AbstractQueryBuilder.parseInnerQueryBuilder(parser);
+                    try (XContentParser filterParser = RestParsing.depthCheckedObject(parser, field, MAX_FILTER_DEPTH)) {
+                        filter = AbstractQueryBuilder.parseInnerQueryBuilder(filterParser);
+                    }
                 }
                 case "num_answers" -> numAnswers = RestParsing.integer(parser, field);
                 case "explain" -> explain = RestParsing.bool(parser, field);
