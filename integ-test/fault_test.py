@@ -29,8 +29,8 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+
+import loopback
 
 IT_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(IT_DIR)
@@ -38,7 +38,6 @@ FIXTURES = os.path.join(REPO, "src", "test", "resources", "models")
 WORK = os.path.join(IT_DIR, "build", "fault-test")
 NODES = os.path.join(IT_DIR, "build", "nodes")
 NODE_LOG = "realm-it.log"  # the cluster name of node.sh
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never through a proxy
 
 DOCS = {
     "mars": "Mars is the fourth planet from the Sun. Its red colour comes from iron oxide in its dust. Olympus Mons "
@@ -72,22 +71,8 @@ def log(msg):
 
 def http(port, method, path, body=None, timeout=60, ndjson=False):
     """(status, parsed JSON or text); raises socket.timeout / URLError when there is no answer."""
-    data = None
-    headers = {}
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers)
-    try:
-        with _OPENER.open(req, timeout=timeout) as resp:
-            status, raw = resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    text = raw.decode("utf-8", "replace")
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
+    status, _, parsed = loopback.call(port, method, path, body, ndjson, timeout)
+    return status, parsed
 
 
 def reason(body):

@@ -17,31 +17,15 @@ import json
 import os
 import threading
 import time
-import urllib.error
-import urllib.request
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+import loopback
+
 REQUEST_TIMEOUT_S = 120
 
 
 def call(port, method, path, body=None, ndjson=False):
     """(status, headers, parsed JSON body or text)."""
-    data = None
-    headers = {}
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers)
-    try:
-        with _OPENER.open(req, timeout=REQUEST_TIMEOUT_S) as resp:
-            status, resp_headers, raw = resp.status, resp.headers, resp.read()
-    except urllib.error.HTTPError as e:
-        status, resp_headers, raw = e.code, e.headers, e.read()
-    text = raw.decode("utf-8", "replace")
-    try:
-        return status, resp_headers, json.loads(text) if text else {}
-    except ValueError:
-        return status, resp_headers, text
+    return loopback.call(port, method, path, body, ndjson, REQUEST_TIMEOUT_S)
 
 
 class Tally:

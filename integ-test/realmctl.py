@@ -18,10 +18,10 @@ import os
 import sys
 import time
 import urllib.error
-import urllib.request
+
+import loopback
 
 # No ProxyHandler entries: an http_proxy variable must not route loopback requests elsewhere.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class RealmError(Exception):
@@ -30,27 +30,18 @@ class RealmError(Exception):
 
 class Client:
     def __init__(self, port=9200, timeout=600):
+        self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.timeout = timeout
 
     def request(self, method, path, body=None, ndjson=False, ok=(200, 201)):
-        data = None
-        headers = {}
-        if body is not None:
-            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-            headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
-            with _OPENER.open(req, timeout=self.timeout) as resp:
-                status, raw = resp.status, resp.read()
-        except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
+            status, _, parsed = loopback.call(self.port, method, path, body, ndjson, self.timeout)
         except urllib.error.URLError as e:
             raise RealmError(f"no node answers on {self.base} ({e.reason}); start one: integ-test/node.sh start") from e
-        text = raw.decode("utf-8", "replace")
         if status not in ok:
-            raise RealmError(f"{method} {path} -> HTTP {status}: {_reason(text)}")
-        return json.loads(text) if text else {}
+            raise RealmError(f"{method} {path} -> HTTP {status}: {_reason(parsed)}")
+        return parsed
 
     def create_index(self, index, source_field="text", model="all-minilm-l6-v2"):
         body = {"source_field": source_field, "model": model}
@@ -88,18 +79,18 @@ class Client:
         return self.request("POST", f"/{index}/_realm", {"query": query, "k": k})
 
 
-def _reason(text):
-    """The most useful part of an OpenSearch error body."""
-    try:
-        err = json.loads(text).get("error")
-        if isinstance(err, dict):
-            root = (err.get("root_cause") or [err])[0]
-            return f"{root.get('type')}: {root.get('reason')}"
-        if err:
-            return str(err)
-    except (ValueError, AttributeError):
-        pass
-    return text[:600]
+def _reason(body):
+    """The most useful part of an OpenSearch error body (parsed JSON, or text)."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return body[:600]
+    err = body.get("error") if isinstance(body, dict) else None
+    if isinstance(err, dict):
+        root = (err.get("root_cause") or [err])[0]
+        return f"{root.get('type')}: {root.get('reason')}"
+    return str(err or body)[:600]
 
 
 def load_jsonl(path):
