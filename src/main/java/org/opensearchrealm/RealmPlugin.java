@@ -11,6 +11,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.action.support.ActionFilter;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -37,6 +38,7 @@ import org.opensearchrealm.action.TransportReadAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.action.TransportRealmStatsAction;
 import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.ingest.BulkUpdateFilter;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
 import org.opensearchrealm.metrics.RealmMetrics;
@@ -74,6 +76,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     private final RealmMetrics metrics = new RealmMetrics();
     private volatile InferenceService inference;
     private ModelRegistry models;
+    private BulkUpdateFilter bulkUpdates;
 
     public RealmPlugin(Settings settings) {
         this.settings = settings;
@@ -110,6 +113,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         models = new ModelRegistry(home, environment.configDir(), environment.tmpDir().resolve("realm-djl"), settings);
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ModelSettings.MEMORY_BUDGET, models::setMemoryBudget);
         inference = new InferenceService(models, threadPool, settings);
+        bulkUpdates = new BulkUpdateFilter(clusterService, client);
         return List.of(models, inference, new Retriever(client), metrics);
     }
 
@@ -117,6 +121,12 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         // the processor factory is built before createComponents runs, so it reaches the inference service lazily
         return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference, metrics));
+    }
+
+    @Override
+    public List<ActionFilter> getActionFilters() {
+        // built in createComponents, which a node runs before it asks for filters
+        return bulkUpdates == null ? List.of() : List.of(bulkUpdates);
     }
 
     @Override

@@ -302,6 +302,7 @@ public class RealmRestIT extends RealmRestSupport {
         assertThat(errorFor(new Request("GET", "/kb/_doc/number")).getResponse().getStatusLine().getStatusCode(), equalTo(404));
     }
 
+    @SuppressWarnings("unchecked")
     public void testReindexReplacesPassages() throws IOException {
         createRealmIndex("kb", SMALL_PASSAGES);
         indexDoc("kb", "doc-1", obj("text", Texts.VOLCANO));
@@ -336,6 +337,37 @@ public class RealmRestIT extends RealmRestSupport {
         assertCovers(Texts.WHALES, afterUpdate.stream().filter(p -> "doc-1".equals(p.get("_id"))).toList(), true);
         for (Map<String, Object> p : afterUpdate) {
             assertThat((String) p.get("text"), not(containsString("knit")));
+        }
+
+        // update items of _bulk (a partial document, a script, a missing document) between other items: each takes
+        // effect in its place, and the changed texts get new passages (OpenSearch alone would keep the old ones)
+        String bulkBody = json(obj("update", obj("_index", "kb", "_id", "doc-1"))) + "\n"
+            + json(obj("doc", obj("text", Texts.KNITTING))) + "\n"
+            + json(obj("index", obj("_index", "kb", "_id", "new"))) + "\n"
+            + json(obj("text", Texts.BREAD)) + "\n"
+            + json(obj("update", obj("_index", "kb", "_id", "other"))) + "\n"
+            + json(obj("script", obj("source", "ctx._source.text = params.t", "params", obj("t", Texts.WHALES)))) + "\n"
+            + json(obj("update", obj("_index", "kb", "_id", "missing"))) + "\n"
+            + json(obj("doc", obj("text", "x"))) + "\n"
+            + json(obj("update", obj("_index", "kb", "_id", "new"))) + "\n"
+            + json(obj("doc", obj("title", "bread"))) + "\n";
+        Request bulk = request("POST", "/_bulk", bulkBody);
+        bulk.addParameter("refresh", "true");
+        bulk.setOptions(options);
+        Map<String, Object> bulkResponse = entityAsMap(client().performRequest(bulk));
+        assertThat(bulkResponse.get("errors"), equalTo(true));
+        List<Map<String, Object>> items = (List<Map<String, Object>>) bulkResponse.get("items");
+        List<Object> statuses = items.stream().map(i -> ((Map<String, Object>) i.values().iterator().next()).get("status")).toList();
+        assertThat(statuses, equalTo(List.of(200, 201, 200, 404, 200)));
+        assertThat(items.get(1).keySet(), equalTo(Set.of("index")));
+        assertThat(items.get(3).keySet(), equalTo(Set.of("update")));
+        List<Map<String, Object>> afterBulk = allPassagesOf("kb", "knitting wool", 100);
+        assertWellFormed("kb", afterBulk);
+        assertCovers(Texts.KNITTING, afterBulk.stream().filter(p -> "doc-1".equals(p.get("_id"))).toList(), true);
+        assertCovers(Texts.WHALES, afterBulk.stream().filter(p -> "other".equals(p.get("_id"))).toList(), true);
+        assertCovers(Texts.BREAD, afterBulk.stream().filter(p -> "new".equals(p.get("_id"))).toList(), true);
+        for (Map<String, Object> p : afterBulk) {
+            assertThat("old passage still retrievable: " + p, (String) p.get("text"), not(containsString("chess")));
         }
     }
 

@@ -1,0 +1,169 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.ingest;
+
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.DocWriteRequest;
+import org.opensearch.action.bulk.BulkAction;
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequest;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.support.ActionFilter;
+import org.opensearch.action.support.ActionFilterChain;
+import org.opensearch.action.support.ActionRequestMetadata;
+import org.opensearch.action.support.ContextPreservingActionListener;
+import org.opensearch.action.update.UpdateRequest;
+import org.opensearch.cluster.metadata.IndexAbstraction;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.tasks.Task;
+import org.opensearch.transport.client.Client;
+import org.opensearchrealm.index.RealmSettings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the passages of REALM documents in step with {@code update} items of {@code _bulk}. OpenSearch applies a bulk
+ * item's partial document or script on the shard, after ingest pipelines ran, so the index's pipeline would never see
+ * the new text and the document would keep the passages and vectors of its old text. A bulk holding such items is run
+ * in its own order instead: each update on a REALM index as an {@code _update} (which resolves the document and then
+ * indexes it through the pipeline, as {@code POST /{index}/_update/{id}} does), the other items in sub-bulks between
+ * them; the response has every item at its place. Bulks without such items pass untouched.
+ */
+public final class BulkUpdateFilter implements ActionFilter {
+
+    private final ClusterService clusterService;
+    private final Client client;
+
+    public BulkUpdateFilter(ClusterService clusterService, Client client) {
+        this.clusterService = clusterService;
+        this.client = client;
+    }
+
+    @Override
+    public int order() {
+        return Integer.MAX_VALUE; // last: after any filter that authorizes or rewrites the bulk as a whole
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <Request extends ActionRequest, Response extends ActionResponse> void apply(
+        Task task,
+        String action,
+        Request request,
+        ActionRequestMetadata<Request, Response> metadata,
+        ActionListener<Response> listener,
+        ActionFilterChain<Request, Response> chain
+    ) {
+        if (BulkAction.NAME.equals(action) == false || hasRealmUpdate((BulkRequest) request) == false) {
+            chain.proceed(task, action, request, listener);
+            return;
+        }
+        BulkRequest bulk = (BulkRequest) request;
+        new Run(bulk, (ActionListener<BulkResponse>) listener).next(0);
+    }
+
+    private boolean hasRealmUpdate(BulkRequest bulk) {
+        for (DocWriteRequest<?> item : bulk.requests()) {
+            if (isRealmUpdate(item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An update of a document in a REALM index (named directly or through an alias). */
+    private boolean isRealmUpdate(DocWriteRequest<?> item) {
+        if (item instanceof UpdateRequest == false) {
+            return false;
+        }
+        SortedMap<String, IndexAbstraction> lookup = clusterService.state().metadata().getIndicesLookup();
+        IndexAbstraction target = lookup.get(item.index());
+        IndexMetadata index = target == null ? null : target.getWriteIndex();
+        return index != null && RealmSettings.INDEX_MODEL.get(index.getSettings()).isEmpty() == false;
+    }
+
+    /** One bulk run in order: segments of plain items as sub-bulks, REALM updates one by one. */
+    private final class Run {
+        private final BulkRequest bulk;
+        private final ActionListener<BulkResponse> listener;
+        private final BulkItemResponse[] items;
+        private final Supplier<ThreadContext.StoredContext> callerContext;
+        private final long started = System.nanoTime();
+        private long ingestMillis;
+
+        Run(BulkRequest bulk, ActionListener<BulkResponse> listener) {
+            this.bulk = bulk;
+            this.listener = listener;
+            this.items = new BulkItemResponse[bulk.requests().size()];
+            // the caller's context (its user, for the security plugin) for every step, whichever thread answers
+            this.callerContext = client.threadPool().getThreadContext().newRestorableContext(false);
+        }
+
+        void next(int from) {
+            List<DocWriteRequest<?>> requests = bulk.requests();
+            if (from == requests.size()) {
+                listener.onResponse(new BulkResponse(items, (System.nanoTime() - started) / 1_000_000, ingestMillis));
+                return;
+            }
+            if (isRealmUpdate(requests.get(from))) {
+                update(from);
+            } else {
+                plain(from);
+            }
+        }
+
+        private void update(int position) {
+            UpdateRequest update = (UpdateRequest) bulk.requests().get(position);
+            update.setRefreshPolicy(bulk.getRefreshPolicy());
+            update.waitForActiveShards(bulk.waitForActiveShards());
+            update.timeout(bulk.timeout());
+            client.update(update, inCallerContext(ActionListener.wrap(response -> {
+                items[position] = new BulkItemResponse(position, DocWriteRequest.OpType.UPDATE, response);
+                next(position + 1);
+            }, e -> {
+                items[position] = new BulkItemResponse(
+                    position,
+                    DocWriteRequest.OpType.UPDATE,
+                    new BulkItemResponse.Failure(update.index(), update.id(), e)
+                );
+                next(position + 1);
+            })));
+        }
+
+        private void plain(int from) {
+            List<DocWriteRequest<?>> requests = bulk.requests();
+            BulkRequest segment = new BulkRequest().setRefreshPolicy(bulk.getRefreshPolicy())
+                .waitForActiveShards(bulk.waitForActiveShards())
+                .timeout(bulk.timeout());
+            List<Integer> positions = new ArrayList<>();
+            for (int i = from; i < requests.size() && isRealmUpdate(requests.get(i)) == false; i++) {
+                segment.add(requests.get(i));
+                positions.add(i);
+            }
+            client.bulk(segment, inCallerContext(ActionListener.wrap(response -> {
+                BulkItemResponse[] answered = response.getItems();
+                for (int i = 0; i < answered.length; i++) {
+                    int position = positions.get(i);
+                    BulkItemResponse item = answered[i];
+                    items[position] = item.isFailed()
+                        ? new BulkItemResponse(position, item.getOpType(), item.getFailure())
+                        : new BulkItemResponse(position, item.getOpType(), item.getResponse());
+                }
+                ingestMillis += Math.max(0, response.getIngestTookInMillis());
+                next(from + positions.size());
+            }, listener::onFailure)));
+        }
+
+        private <T> ActionListener<T> inCallerContext(ActionListener<T> step) {
+            return new ContextPreservingActionListener<>(callerContext, step);
+        }
+    }
+}
