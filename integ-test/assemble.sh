@@ -99,17 +99,8 @@ build_painless_module() {
   mkdir -p "$mod"
   cp "$out/lang-painless-$OS_VERSION.jar" "$out/opensearch-scripting-painless-spi-$OS_VERSION.jar" \
     "$out/antlr4-runtime-$ANTLR_VERSION.jar" "$out"/asm-*"$ASM_VERSION".jar "$mod/"
-  cat >"$mod/plugin-descriptor.properties" <<EOF
-description=An easy, safe and fast scripting language for OpenSearch
-version=$OS_VERSION
-name=lang-painless
-classname=org.opensearch.painless.PainlessModulePlugin
-java.version=21
-opensearch.version=$OS_VERSION
-custom.foldername=
-extended.plugins=
-has.native.controller=false
-EOF
+  plugin_descriptor "$mod" lang-painless org.opensearch.painless.PainlessModulePlugin \
+    "An easy, safe and fast scripting language for OpenSearch"
   cat >"$mod/plugin-security.policy" <<'EOF'
 grant {
   // Painless compiles scripts into classes in its own class loader

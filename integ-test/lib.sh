@@ -75,6 +75,21 @@ PY
 }
 
 # True when nothing listens on 127.0.0.1:PORT (we try to bind it, as the node will).
+# Writes DIR/plugin-descriptor.properties of a plugin for this OpenSearch version: plugin_descriptor DIR NAME CLASS DESCRIPTION
+plugin_descriptor() {
+  cat >"$1/plugin-descriptor.properties" <<DESCRIPTOR
+description=$4
+version=$OS_VERSION
+name=$2
+classname=$3
+java.version=21
+opensearch.version=$OS_VERSION
+custom.foldername=
+extended.plugins=
+has.native.controller=false
+DESCRIPTOR
+}
+
 port_free() {
   python3 - "$1" <<'PY'
 import socket, sys

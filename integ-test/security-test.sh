@@ -65,17 +65,8 @@ build_rule_framework_stub() {   # the stub plugin zip at $1
   mkdir -p "$work/classes" "$work/zip"
   "$JAVA21_HOME/bin/javac" --release 21 -cp "$DIST_DIR/lib/*" -d "$work/classes" "$IT_DIR/rule-framework-stub/RuleFrameworkStub.java"
   "$JAVA21_HOME/bin/jar" cf "$work/zip/rule-framework-stub.jar" -C "$work/classes" .
-  cat >"$work/zip/plugin-descriptor.properties" <<DESC
-description=Empty stand-in for the rule framework that the security plugin declares it extends
-version=$OS_VERSION
-name=rule-framework
-classname=org.opensearchrealm.stub.RuleFrameworkStub
-java.version=21
-opensearch.version=$OS_VERSION
-custom.foldername=
-extended.plugins=
-has.native.controller=false
-DESC
+  plugin_descriptor "$work/zip" rule-framework org.opensearchrealm.stub.RuleFrameworkStub \
+    "Empty stand-in for the rule framework that the security plugin declares it extends"
   python3 - "$work/zip" "$1" <<'PY'
 import os, sys, zipfile
 src, dest = sys.argv[1], sys.argv[2]

@@ -22,7 +22,7 @@ import org.opensearchrealm.action.CreateRealmIndexResponse;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.action.RealmSearchResponse;
-import org.opensearchrealm.action.TransportReadAction;
+import org.opensearchrealm.metrics.RealmMetrics;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,9 +126,10 @@ public abstract class ReadIntegTestSupport extends OpenSearchIntegTestCase {
         ).actionGet();
     }
 
-    /** Read requests a node has received (a handler made to fail by a test does not count them). */
+    /** Reads a node has served, well or not (a request a test intercepts before the handler does not count). */
     long readsOn(String node) {
-        return internalCluster().getInstance(TransportReadAction.class, node).readRequestsReceived();
+        RealmMetrics.Snapshot served = internalCluster().getInstance(RealmMetrics.class, node).snapshot();
+        return served.reads() + served.readErrors();
     }
 
     MockTransportService transportOf(String node) {

@@ -3,6 +3,9 @@
  */
 package org.opensearchrealm;
 
+import org.opensearchrealm.model.ModelFiles;
+import org.opensearchrealm.model.ModelTestSupport;
+
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
@@ -14,8 +17,6 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.painless.PainlessModulePlugin;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.CreateRealmIndexRequest;
@@ -33,9 +34,6 @@ import org.opensearchrealm.retrieve.RetrievedPassage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,26 +43,7 @@ import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 /** The plugin end to end in an internal cluster with the k-NN plugin: create, ingest, ask, update, delete. */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1)
-public class RealmIntegTests extends OpenSearchIntegTestCase {
-
-    private static final String KNN_PLUGIN = "org.opensearch.knn.plugin.KNNPlugin";
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        try {
-            return List.of(RealmPlugin.class, PainlessModulePlugin.class, Class.forName(KNN_PLUGIN).asSubclass(Plugin.class));
-        } catch (ClassNotFoundException e) {
-            throw new AssertionError("the k-NN plugin must be on the test classpath (staged by the build)", e);
-        }
-    }
-
-    @Override
-    protected Settings nodeSettings(int nodeOrdinal) {
-        return Settings.builder()
-            .put(super.nodeSettings(nodeOrdinal))
-            .put(RealmPlugin.HOME.getKey(), System.getProperty("realm.test.plugin_home"))
-            .build();
-    }
+public class RealmIntegTests extends ReadIntegTestSupport {
 
     /**
      * An operator model whose files pass their hash check but cannot be run (every embedding with it fails), and the
@@ -73,7 +52,7 @@ public class RealmIntegTests extends OpenSearchIntegTestCase {
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
         try {
-            Path config = org.opensearchrealm.model.ModelTestSupport.installFixtures(createTempDir(), ReadIntegTestSupport.PICK, "tiny-qa-onnx");
+            Path config = ModelTestSupport.installFixtures(createTempDir(), PICK, "tiny-qa-onnx");
             Path model = Files.createDirectories(config.resolve("realm/models/broken"));
             byte[] weights = "not an onnx file".getBytes(StandardCharsets.UTF_8);
             Files.write(model.resolve("model.onnx"), weights);
@@ -83,9 +62,9 @@ public class RealmIntegTests extends OpenSearchIntegTestCase {
                 model.resolve("model.json"),
                 "{\"id\":\"broken\",\"format\":\"onnx\",\"files\":{\"model\":\"model.onnx\",\"tokenizer\":\"tokenizer.json\"},"
                     + "\"sha256\":{\"model.onnx\":\""
-                    + sha256(weights)
+                    + ModelFiles.sha256(weights)
                     + "\",\"tokenizer.json\":\""
-                    + sha256(Files.readAllBytes(tokenizer))
+                    + ModelFiles.sha256(Files.readAllBytes(tokenizer))
                     + "\"},\"dimension\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":256,"
                     + "\"license\":\"none\",\"source\":\"test\"}"
             );
@@ -93,10 +72,6 @@ public class RealmIntegTests extends OpenSearchIntegTestCase {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private CreateRealmIndexResponse createRealmIndex(String index, String model, int passageTokens) {

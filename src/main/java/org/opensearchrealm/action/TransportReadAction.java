@@ -13,7 +13,6 @@ import org.opensearch.transport.TransportService;
 import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.InferenceService;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads passages on this node. The transport thread only hands the work to the inference pool
@@ -25,8 +24,6 @@ public final class TransportReadAction extends HandledTransportAction<ReadReques
     private final InferenceService inference;
     private final RealmMetrics metrics;
     private final ClusterService clusterService;
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong passagesRead = new AtomicLong();
 
     @Inject
     public TransportReadAction(
@@ -44,7 +41,6 @@ public final class TransportReadAction extends HandledTransportAction<ReadReques
 
     @Override
     protected void doExecute(Task task, ReadRequest request, ActionListener<ReadResponse> listener) {
-        received.incrementAndGet();
         inference.read(
             request.reader(),
             request.question(),
@@ -52,7 +48,6 @@ public final class TransportReadAction extends HandledTransportAction<ReadReques
             request.maxAnswerTokens(),
             request.topSpans(),
             ActionListener.wrap(readings -> {
-                passagesRead.addAndGet(readings.size());
                 metrics.read(true);
                 listener.onResponse(new ReadResponse(clusterService.localNode().getName(), readings));
             }, e -> {
@@ -60,15 +55,5 @@ public final class TransportReadAction extends HandledTransportAction<ReadReques
                 listener.onFailure(e);
             })
         );
-    }
-
-    /** Read requests this node has received since it started (for tests and diagnostics). */
-    public long readRequestsReceived() {
-        return received.get();
-    }
-
-    /** Passages this node has read successfully since it started. */
-    public long passagesRead() {
-        return passagesRead.get();
     }
 }

@@ -62,30 +62,34 @@ public final class BulkUpdateFilter implements ActionFilter {
         ActionListener<Response> listener,
         ActionFilterChain<Request, Response> chain
     ) {
-        if (BulkAction.NAME.equals(action) == false || hasRealmUpdate((BulkRequest) request) == false) {
+        boolean[] realmUpdates = BulkAction.NAME.equals(action) ? realmUpdates((BulkRequest) request) : null;
+        if (realmUpdates == null) {
             chain.proceed(task, action, request, listener);
             return;
         }
-        BulkRequest bulk = (BulkRequest) request;
-        new Run(bulk, (ActionListener<BulkResponse>) listener).next(0);
+        new Run((BulkRequest) request, realmUpdates, (ActionListener<BulkResponse>) listener).next(0);
     }
 
-    private boolean hasRealmUpdate(BulkRequest bulk) {
-        for (DocWriteRequest<?> item : bulk.requests()) {
-            if (isRealmUpdate(item)) {
-                return true;
+    /** Which items are updates of REALM documents; null when none is. */
+    private boolean[] realmUpdates(BulkRequest bulk) {
+        List<DocWriteRequest<?>> items = bulk.requests();
+        boolean[] realm = new boolean[items.size()];
+        boolean any = false;
+        SortedMap<String, IndexAbstraction> lookup = null;
+        for (int i = 0; i < realm.length; i++) {
+            if (items.get(i) instanceof UpdateRequest == false) {
+                continue;
             }
+            lookup = lookup == null ? clusterService.state().metadata().getIndicesLookup() : lookup;
+            realm[i] = isRealmIndex(lookup, items.get(i).index());
+            any |= realm[i];
         }
-        return false;
+        return any ? realm : null;
     }
 
-    /** An update of a document in a REALM index (named directly or through an alias). */
-    private boolean isRealmUpdate(DocWriteRequest<?> item) {
-        if (item instanceof UpdateRequest == false) {
-            return false;
-        }
-        SortedMap<String, IndexAbstraction> lookup = clusterService.state().metadata().getIndicesLookup();
-        IndexAbstraction target = lookup.get(item.index());
+    /** Whether the name is a REALM index, or an alias whose write index is one. */
+    private static boolean isRealmIndex(SortedMap<String, IndexAbstraction> lookup, String name) {
+        IndexAbstraction target = lookup.get(name);
         IndexMetadata index = target == null ? null : target.getWriteIndex();
         return index != null && RealmSettings.INDEX_MODEL.get(index.getSettings()).isEmpty() == false;
     }
@@ -93,14 +97,16 @@ public final class BulkUpdateFilter implements ActionFilter {
     /** One bulk run in order: segments of plain items as sub-bulks, REALM updates one by one. */
     private final class Run {
         private final BulkRequest bulk;
+        private final boolean[] realmUpdates;
         private final ActionListener<BulkResponse> listener;
         private final BulkItemResponse[] items;
         private final Supplier<ThreadContext.StoredContext> callerContext;
         private final long started = System.nanoTime();
         private long ingestMillis;
 
-        Run(BulkRequest bulk, ActionListener<BulkResponse> listener) {
+        Run(BulkRequest bulk, boolean[] realmUpdates, ActionListener<BulkResponse> listener) {
             this.bulk = bulk;
+            this.realmUpdates = realmUpdates;
             this.listener = listener;
             this.items = new BulkItemResponse[bulk.requests().size()];
             // the caller's context (its user, for the security plugin) for every step, whichever thread answers
@@ -113,7 +119,7 @@ public final class BulkUpdateFilter implements ActionFilter {
                 listener.onResponse(new BulkResponse(items, (System.nanoTime() - started) / 1_000_000, ingestMillis));
                 return;
             }
-            if (isRealmUpdate(requests.get(from))) {
+            if (realmUpdates[from]) {
                 update(from);
             } else {
                 plain(from);
@@ -144,7 +150,7 @@ public final class BulkUpdateFilter implements ActionFilter {
                 .waitForActiveShards(bulk.waitForActiveShards())
                 .timeout(bulk.timeout());
             List<Integer> positions = new ArrayList<>();
-            for (int i = from; i < requests.size() && isRealmUpdate(requests.get(i)) == false; i++) {
+            for (int i = from; i < requests.size() && realmUpdates[i] == false; i++) {
                 segment.add(requests.get(i));
                 positions.add(i);
             }

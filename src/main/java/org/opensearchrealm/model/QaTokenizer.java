@@ -108,10 +108,7 @@ public final class QaTokenizer implements AutoCloseable {
             );
             HuggingFaceTokenizer pieces = null;
             try {
-                pieces = HuggingFaceTokenizer.newInstance(
-                    new ByteArrayInputStream(tokenizerJson),
-                    Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "withOverflowingTokens", "false")
-                );
+                pieces = TextTokenizer.wordPieceTokenizer(tokenizerJson);
                 return new QaTokenizer(pair, pieces, maxTokens, docStride, maxQuestionTokens);
             } catch (IOException | RuntimeException | Error e) {
                 pair.close();

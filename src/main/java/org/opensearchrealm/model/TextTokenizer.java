@@ -58,15 +58,19 @@ final class TextTokenizer implements AutoCloseable {
             )
         );
         try {
-            HuggingFaceTokenizer pieces = HuggingFaceTokenizer.newInstance(
-                new ByteArrayInputStream(tokenizerJson),
-                Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "withOverflowingTokens", "false")
-            );
-            return new TextTokenizer(inputs, pieces);
+            return new TextTokenizer(inputs, wordPieceTokenizer(tokenizerJson));
         } catch (IOException | RuntimeException | Error e) {
             inputs.close();
             throw e;
         }
+    }
+
+    /** The model's tokenizer without special tokens, truncation or padding: a text's word pieces with their spans. */
+    static HuggingFaceTokenizer wordPieceTokenizer(byte[] tokenizerJson) throws IOException {
+        return HuggingFaceTokenizer.newInstance(
+            new ByteArrayInputStream(tokenizerJson),
+            Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "withOverflowingTokens", "false")
+        );
     }
 
     Tokens encode(String text) {

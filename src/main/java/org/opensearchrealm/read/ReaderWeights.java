@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -118,7 +120,7 @@ public final class ReaderWeights {
             header.append("\"__metadata__\":{");
             boolean first = true;
             for (Map.Entry<String, String> m : metadata.entrySet()) {
-                header.append(first ? "" : ",").append(json(m.getKey())).append(':').append(json(m.getValue()));
+                header.append(first ? "" : ",").append(jsonString(m.getKey())).append(':').append(jsonString(m.getValue()));
                 first = false;
             }
             header.append("},");
@@ -129,7 +131,7 @@ public final class ReaderWeights {
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             Shape shape = e.getValue().getShape();
             long bytes = shape.size() * width;
-            header.append(first ? "" : ",").append(json(e.getKey())).append(":{\"dtype\":\"").append(fp16 ? "F16" : "F32");
+            header.append(first ? "" : ",").append(jsonString(e.getKey())).append(":{\"dtype\":\"").append(fp16 ? "F16" : "F32");
             header.append("\",\"shape\":[");
             for (int i = 0; i < shape.dimension(); i++) {
                 header.append(i == 0 ? "" : ",").append(shape.get(i));
@@ -258,24 +260,8 @@ public final class ReaderWeights {
         }
     }
 
-    private static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+    /** {@code s} as a JSON string literal, quotes included. */
+    public static String jsonString(String s) {
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 }

@@ -470,7 +470,7 @@ public final class TrainReader {
                 List<String> golds = q.answers().stream().map(SquadData.Answer::text).toList();
                 em += AnswerNormalizer.exactMatch(prediction, golds) ? 1 : 0;
                 f1 += AnswerNormalizer.f1(prediction, golds);
-                predictions.append(qi == 0 ? "" : ",\n").append(quote(q.id())).append(": ").append(quote(prediction));
+                predictions.append(qi == 0 ? "" : ",\n").append(ReaderWeights.jsonString(q.id())).append(": ").append(ReaderWeights.jsonString(prediction));
             }
         }
         predictions.append("}\n");
@@ -502,7 +502,7 @@ public final class TrainReader {
         Files.writeString(
             tmp.resolve("state.json"),
             String.format(Locale.ROOT, "{\"step\": %d, \"total_steps\": %d, \"seed\": %d, \"batch\": %d, \"command\": %s}\n", step, total,
-                seed, batch, quote(commandLine))
+                seed, batch, ReaderWeights.jsonString(commandLine))
         );
         deleteDir(old);
         if (Files.exists(checkpoint)) {
@@ -558,7 +558,7 @@ public final class TrainReader {
             + (scores == null ? "" : String.format(Locale.ROOT, "; %s with the gold paragraph: EM %.2f, F1 %.2f", opt("dev", "dev-v1.1.json"),
                 scores[0], scores[1]));
         String json = "{\n"
-            + "  \"id\": " + quote(dir.getFileName().toString()) + ",\n"
+            + "  \"id\": " + ReaderWeights.jsonString(dir.getFileName().toString()) + ",\n"
             + "  \"task\": \"extractive_qa\",\n"
             + "  \"format\": \"djl\",\n"
             + "  \"files\": {\"model\": \"reader.safetensors\", \"tokenizer\": \"tokenizer.json\"},\n"
@@ -573,7 +573,7 @@ public final class TrainReader {
             + "  \"doc_stride\": " + intOpt("doc-stride", 128) + ",\n"
             + "  \"max_question_tokens\": " + intOpt("max-query", 64) + ",\n"
             + "  \"license\": \"Apache-2.0\",\n"
-            + "  \"source\": " + quote(source) + "\n"
+            + "  \"source\": " + ReaderWeights.jsonString(source) + "\n"
             + "}\n";
         Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), json);
         ModelDescriptor.load(dir.resolve(ModelDescriptor.FILE_NAME));
@@ -603,24 +603,5 @@ public final class TrainReader {
     static String hms(double seconds) {
         long s = Math.round(seconds);
         return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

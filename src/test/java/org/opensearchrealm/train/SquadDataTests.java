@@ -4,6 +4,7 @@
 package org.opensearchrealm.train;
 
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.read.ReaderWeights;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public class SquadDataTests extends OpenSearchTestCase {
         String context = "Smile \uD83D\uDE00 then Paris is the capital. Paris again.";
         int pythonStart = context.codePointCount(0, context.indexOf("Paris"));
         String json = "{\"version\":\"1.1\",\"data\":[{\"title\":\"T\",\"paragraphs\":[{\"context\":"
-            + TrainReader.quote(context)
+            + ReaderWeights.jsonString(context)
             + ",\"qas\":[{\"id\":\"q1\",\"question\":\"What is the capital?\",\"answers\":[{\"text\":\"Paris\",\"answer_start\":"
             + pythonStart
             + "}]},{\"id\":\"q2\",\"question\":\"Unanswerable?\",\"answers\":[],\"is_impossible\":true},"
