@@ -270,8 +270,8 @@ def inference_config(http):
         merged = {}
         for part in ("defaults", "persistent", "transient"):
             merged.update(s.get(part, {}))
-        cfg["batch"] = int(merged.get("realm.model.max_batch_size", 8))
-        cfg["intra_op"] = int(merged.get("realm.model.intra_op_threads", 1))
+        cfg["batch"] = int(merged.get("plugins.realm.model.max_batch_size", 8))
+        cfg["intra_op"] = int(merged.get("plugins.realm.model.intra_op_threads", 1))
     except (RealmError, ValueError):
         pass
     return cfg

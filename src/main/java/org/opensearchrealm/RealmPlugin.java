@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm;
 
+import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -11,7 +12,6 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
-import org.opensearch.action.support.ActionFilter;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -32,12 +32,9 @@ import org.opensearch.watcher.ResourceWatcherService;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmStatsAction;
-import org.opensearchrealm.action.ReadAction;
 import org.opensearchrealm.action.TransportCreateRealmIndexAction;
-import org.opensearchrealm.action.TransportReadAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.action.TransportRealmStatsAction;
-import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.BulkUpdateFilter;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
@@ -45,11 +42,17 @@ import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.InferenceThreadPool;
 import org.opensearchrealm.model.ModelRegistry;
-import org.opensearchrealm.model.ModelSettings;
+import org.opensearchrealm.read.ExtractiveReader;
+import org.opensearchrealm.read.ReadAction;
+import org.opensearchrealm.read.ReadDispatcher;
+import org.opensearchrealm.read.ReadNodeSelector;
+import org.opensearchrealm.read.TransportReadAction;
 import org.opensearchrealm.rest.RestCreateRealmIndexAction;
 import org.opensearchrealm.rest.RestRealmSearchAction;
 import org.opensearchrealm.rest.RestRealmStatsAction;
 import org.opensearchrealm.retrieve.Retriever;
+import org.opensearchrealm.settings.ModelSettings;
+import org.opensearchrealm.settings.RealmSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,14 +66,11 @@ import java.util.function.Supplier;
  * Wires the plugin: settings, the inference pool, models, the ingest processor, actions and REST handlers.
  *
  * <p>The plugin registers no node role: nodes whose {@code node.roles} name {@code ml} read the passages of
- * {@code _realm} requests (see {@link org.opensearchrealm.action.ReadNodeSelector}), whether the role is the dynamic
+ * {@code _realm} requests (see {@link ReadNodeSelector}), whether the role is the dynamic
  * role OpenSearch makes of an unknown name or the one the ml-commons plugin registers, so both plugins can be
  * installed together.
  */
 public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
-
-    /** Where the plugin's natives and bundled models are; defaults to the installed plugin's directory. */
-    public static final Setting<String> HOME = Setting.simpleString("realm.home", Setting.Property.NodeScope);
 
     private final Settings settings;
     private final RealmMetrics metrics = new RealmMetrics();
@@ -86,7 +86,6 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     public List<Setting<?>> getSettings() {
         List<Setting<?>> all = new ArrayList<>(RealmSettings.all());
         all.addAll(ModelSettings.settings());
-        all.add(HOME);
         return all;
     }
 
@@ -109,12 +108,16 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
-        Path home = HOME.exists(settings) ? Path.of(HOME.get(settings)) : environment.pluginsDir().resolve("opensearch-realm");
-        models = new ModelRegistry(home, environment.configDir(), environment.tmpDir().resolve("realm-djl"), settings);
+        Path home = ModelSettings.PLUGIN_HOME.exists(settings)
+            ? Path.of(ModelSettings.PLUGIN_HOME.get(settings))
+            : environment.pluginsDir().resolve("opensearch-realm");
+        models = new ModelRegistry(home, environment.configDir(), environment.tmpDir().resolve("realm-djl"), settings, ExtractiveReader::new);
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ModelSettings.MEMORY_BUDGET, models::setMemoryBudget);
         inference = new InferenceService(models, threadPool, settings);
         bulkUpdates = new BulkUpdateFilter(clusterService, client);
-        return List.of(models, inference, new Retriever(client), metrics);
+        // per-node reading state: in-flight reads and failure cooldowns of the nodes this coordinator reads on
+        ReadDispatcher reads = new ReadDispatcher(clusterService, new ReadNodeSelector());
+        return List.of(models, inference, new Retriever(client), reads, metrics);
     }
 
     @Override

@@ -3,8 +3,6 @@
  */
 package org.opensearchrealm;
 
-import org.opensearchrealm.model.ModelTestSupport;
-
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.support.WriteRequest;
@@ -23,6 +21,8 @@ import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.action.RealmSearchResponse;
 import org.opensearchrealm.metrics.RealmMetrics;
+import org.opensearchrealm.model.ModelTestSupport;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ public abstract class ReadIntegTestSupport extends OpenSearchIntegTestCase {
     protected Settings nodeSettings(int nodeOrdinal) {
         return Settings.builder()
             .put(super.nodeSettings(nodeOrdinal))
-            .put(RealmPlugin.HOME.getKey(), System.getProperty("realm.test.plugin_home"))
+            .put(ModelSettings.PLUGIN_HOME.getKey(), System.getProperty("realm.test.plugin_home"))
             .build();
     }
 

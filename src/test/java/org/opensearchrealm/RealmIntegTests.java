@@ -3,9 +3,6 @@
  */
 package org.opensearchrealm;
 
-import org.opensearchrealm.model.ModelFiles;
-import org.opensearchrealm.model.ModelTestSupport;
-
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
@@ -24,11 +21,13 @@ import org.opensearchrealm.action.CreateRealmIndexResponse;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.action.RealmSearchResponse;
-import org.opensearchrealm.read.Answer;
-import org.opensearchrealm.read.AnswerPassage;
-import org.opensearchrealm.read.Answers;
-import org.opensearchrealm.read.PassageExplanation;
-import org.opensearchrealm.read.Reader;
+import org.opensearchrealm.answer.Answer;
+import org.opensearchrealm.answer.AnswerPassage;
+import org.opensearchrealm.answer.Answers;
+import org.opensearchrealm.answer.PassageExplanation;
+import org.opensearchrealm.model.ModelFiles;
+import org.opensearchrealm.model.ModelTestSupport;
+import org.opensearchrealm.model.Reader;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 
 import java.nio.charset.StandardCharsets;

@@ -9,8 +9,8 @@ import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.test.OpenSearchIntegTestCase;
-import org.opensearchrealm.action.ReadNodeSelector;
 import org.opensearchrealm.action.RealmSearchResponse;
+import org.opensearchrealm.read.ReadNodeSelector;
 
 import java.util.ArrayList;
 import java.util.Collection;

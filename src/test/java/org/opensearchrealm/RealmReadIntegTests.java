@@ -13,13 +13,13 @@ import org.opensearch.test.InternalTestCluster;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.transport.TransportChannel;
 import org.opensearch.transport.client.Client;
-import org.opensearchrealm.action.ReadAction;
-import org.opensearchrealm.action.ReadNodeSelector;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.action.RealmSearchResponse;
-import org.opensearchrealm.read.Answer;
-import org.opensearchrealm.read.AnswerPassage;
+import org.opensearchrealm.answer.Answer;
+import org.opensearchrealm.answer.AnswerPassage;
+import org.opensearchrealm.read.ReadAction;
+import org.opensearchrealm.read.ReadNodeSelector;
 import org.opensearchrealm.read.ReaderError;
 
 import java.util.ArrayList;
@@ -122,7 +122,7 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         transportOf(ml1).clearAllRules();
         transportOf(ml2).clearAllRules();
 
-        // ml1 fails every read: once it failed, it is passed over (realm.read.failure_cooldown) and ml2 reads
+        // ml1 fails every read: once it failed, it is passed over (plugins.realm.read.failure_cooldown) and ml2 reads
         AtomicInteger failed = new AtomicInteger();
         transportOf(ml1).addRequestHandlingBehavior(ReadAction.NAME, (handler, request, channel, task) -> {
             failed.incrementAndGet();
@@ -156,14 +156,14 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         assertTrue(json, json.contains("\"read\":"));
 
         // from here on, no cooldown: requests alternate between the ML nodes whatever failed before
-        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("realm.read.failure_cooldown", "0s")).get();
+        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("plugins.realm.read.failure_cooldown", "0s")).get();
 
-        // ml2 hangs: after realm.read.timeout the read is retried on ml1
+        // ml2 hangs: after plugins.realm.read.timeout the read is retried on ml1
         transportOf(ml1).clearAllRules();
         transportOf(ml2).clearAllRules();
         List<TransportChannel> held = new CopyOnWriteArrayList<>();
         transportOf(ml2).addRequestHandlingBehavior(ReadAction.NAME, (handler, request, channel, task) -> held.add(channel));
-        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("realm.read.timeout", "1s")).get();
+        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("plugins.realm.read.timeout", "1s")).get();
         for (int i = 0; i < 2; i++) {
             RealmSearchResponse response = ask(client, "kb", QUESTION, 3, false);
             assertMoon(response);
@@ -173,7 +173,7 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         for (TransportChannel channel : held) {
             channel.sendResponse(new IllegalStateException("too late"));
         }
-        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().putNull("realm.read.timeout")).get();
+        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().putNull("plugins.realm.read.timeout")).get();
 
         // ml2 leaves while it holds a read: the read is retried on ml1
         CountDownLatch arrived = new CountDownLatch(1);
@@ -216,14 +216,14 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
         indexDemoDocs(client, "kb");
         assertTrue(ReadNodeSelector.mlNodes(clusterService().state().nodes()).isEmpty());
 
-        // realm.read.fallback defaults to coordinator
+        // plugins.realm.read.fallback defaults to coordinator
         RealmSearchResponse onCoordinator = ask(client, "kb", QUESTION, 3, true);
         assertMoon(onCoordinator);
         assertEquals(coordinator, onCoordinator.reading().node());
         assertEquals(1, readsOn(coordinator));
         assertEquals(0, readsOn(holder));
 
-        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("realm.read.fallback", "data_node")).get();
+        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("plugins.realm.read.fallback", "data_node")).get();
         RealmSearchResponse onDataNode = ask(client, "kb", QUESTION, 3, true);
         assertMoon(onDataNode);
         assertEquals(holder, onDataNode.reading().node());
@@ -241,9 +241,9 @@ public class RealmReadIntegTests extends ReadIntegTestSupport {
 
         IllegalArgumentException bad = expectThrows(
             IllegalArgumentException.class,
-            () -> client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("realm.read.fallback", "anywhere")).get()
+            () -> client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("plugins.realm.read.fallback", "anywhere")).get()
         );
-        assertTrue(bad.getMessage(), bad.getMessage().contains("realm.read.fallback"));
-        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().putNull("realm.read.fallback")).get();
+        assertTrue(bad.getMessage(), bad.getMessage().contains("plugins.realm.read.fallback"));
+        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().putNull("plugins.realm.read.fallback")).get();
     }
 }

@@ -11,9 +11,9 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.index.IndexSettings;
-import org.opensearchrealm.index.RealmMapping;
-import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
+import org.opensearchrealm.settings.RealmMapping;
+import org.opensearchrealm.settings.RealmSettings;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -163,7 +163,7 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         Settings.Builder builder = Settings.builder()
             .put(indexSettings)
             .put("index.knn", true)
-            // a document may contribute up to k passages (inner hits), and k goes up to realm.search.max_k
+            // a document may contribute up to k passages (inner hits), and k goes up to plugins.realm.search.max_k
             .put(IndexSettings.MAX_INNER_RESULT_WINDOW_SETTING.getKey(), RealmSettings.MAX_K_LIMIT)
             .put("index.default_pipeline", pipelineId(index))
             .put(RealmSettings.INDEX_MODEL.getKey(), model)

@@ -10,7 +10,7 @@ import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearchrealm.read.AnswerScorer;
+import org.opensearchrealm.answer.AnswerScorer;
 
 import java.io.IOException;
 import java.util.Arrays;

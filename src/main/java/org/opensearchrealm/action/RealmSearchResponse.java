@@ -9,7 +9,7 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearchrealm.read.Answers;
+import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.read.ReaderError;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 

@@ -21,11 +21,11 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
-import org.opensearchrealm.index.RealmMapping;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
 import org.opensearchrealm.model.ModelDescriptor;
 import org.opensearchrealm.model.ModelRegistry;
+import org.opensearchrealm.settings.RealmMapping;
 
 import java.io.IOException;
 

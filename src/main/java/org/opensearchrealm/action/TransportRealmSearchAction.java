@@ -8,8 +8,8 @@ import org.apache.logging.log4j.Logger;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cluster.ClusterState;
-import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.regex.Regex;
@@ -17,16 +17,19 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
-import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.action.RealmSearchResponse.Reading;
+import org.opensearchrealm.answer.AnswerScorer;
+import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
-import org.opensearchrealm.read.AnswerScorer;
-import org.opensearchrealm.read.Answers;
+import org.opensearchrealm.read.ReadDispatcher;
+import org.opensearchrealm.read.ReadNodeSelector;
+import org.opensearchrealm.read.ReadRequest;
 import org.opensearchrealm.read.ReaderError;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 import org.opensearchrealm.retrieve.Retriever;
-import org.opensearchrealm.action.RealmSearchResponse.Reading;
+import org.opensearchrealm.settings.RealmSettings;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,6 +47,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
 
     private static final Logger logger = LogManager.getLogger(TransportRealmSearchAction.class);
 
+    private final TransportService transportService;
     private final ClusterService clusterService;
     private final IndexNameExpressionResolver resolver;
     private final InferenceService inference;
@@ -61,15 +65,17 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         IndexNameExpressionResolver resolver,
         InferenceService inference,
         Retriever retriever,
+        ReadDispatcher reads,
         RealmMetrics metrics
     ) {
         super(RealmSearchAction.NAME, transportService, actionFilters, RealmSearchRequest::new);
+        this.transportService = transportService;
         this.clusterService = clusterService;
         this.resolver = resolver;
         this.inference = inference;
         this.retriever = retriever;
         this.metrics = metrics;
-        this.reads = new ReadDispatcher(transportService, clusterService, new ReadNodeSelector());
+        this.reads = reads;
         maxK = RealmSettings.MAX_K.get(clusterService.getSettings());
         maxQueryChars = RealmSettings.MAX_QUERY_CHARS.get(clusterService.getSettings());
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RealmSettings.MAX_K, v -> maxK = v);
@@ -227,7 +233,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             config.maxAnswerTokens(),
             Math.max(request.numAnswers(), SPANS_PER_PASSAGE)
         );
-        reads.read(task, readRequest, () -> ReadNodeSelector.passageHolders(clusterService.state(), retrieval.shards()), ActionListener.wrap(outcome -> {
+        reads.read(transportService, task, readRequest, () -> ReadNodeSelector.passageHolders(clusterService.state(), retrieval.shards()), ActionListener.wrap(outcome -> {
             double millis = (System.nanoTime() - start) / 1e6;
             if (outcome.ok() == false) {
                 listener.onResponse(Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain()));

@@ -22,7 +22,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.client.Client;
-import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.settings.RealmSettings;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -9,11 +9,11 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
-import org.opensearchrealm.index.RealmMapping;
 import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
+import org.opensearchrealm.settings.RealmMapping;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -10,9 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-
-import org.opensearchrealm.read.BertQaBlock;
-import org.opensearchrealm.read.ReaderWeights;
+import org.opensearchrealm.model.bert.BertQaBlock;
+import org.opensearchrealm.model.bert.ReaderWeights;
 
 import java.nio.file.Path;
 

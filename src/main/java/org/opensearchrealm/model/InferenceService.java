@@ -10,7 +10,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearchrealm.model.Encoder.TextKind;
-import org.opensearchrealm.read.Reader;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,7 +83,7 @@ public final class InferenceService {
     }
 
     /**
-     * Embeds texts with a model. Texts are ordered by length and cut into batches of {@code realm.model.max_batch_size}
+     * Embeds texts with a model. Texts are ordered by length and cut into batches of {@code plugins.realm.model.max_batch_size}
      * that run in parallel across the pool, so padding stays small and a bulk request uses every inference thread.
      */
     public void embed(String modelId, List<String> texts, TextKind kind, ActionListener<float[][]> listener) {

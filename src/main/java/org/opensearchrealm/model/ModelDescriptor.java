@@ -3,13 +3,12 @@
  */
 package org.opensearchrealm.model;
 
-import org.opensearchrealm.read.BertConfig;
-
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearchrealm.model.bert.BertConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -162,7 +161,7 @@ public final class ModelDescriptor {
         ONNX,
         TORCHSCRIPT,
         /**
-         * An HF-style BERT reader built in Java from DJL blocks ({@link org.opensearchrealm.read.BertQaBlock}) and run on the
+         * An HF-style BERT reader built in Java from DJL blocks ({@link org.opensearchrealm.model.bert.BertQaBlock}) and run on the
          * PyTorch engine: the model file is a safetensors file of HF-named F16/F32 tensors, the shape comes from
          * {@code architecture}. The project's trainer writes readers in this format.
          */

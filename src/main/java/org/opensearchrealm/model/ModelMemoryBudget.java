@@ -5,9 +5,10 @@ package org.opensearchrealm.model;
 
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearchrealm.settings.ModelSettings;
 
 /**
- * The off-heap memory that loaded models may take on a node ({@code realm.model.memory_budget}; negative: no limit).
+ * The off-heap memory that loaded models may take on a node ({@code plugins.realm.model.memory_budget}; negative: no limit).
  * A model reserves its estimate before it loads and keeps it while loaded; a load that would take the total over the
  * budget is refused with 429, as OpenSearch's circuit breakers refuse work that would exceed a memory limit: the
  * node and the models already loaded are untouched. Lowering the budget unloads nothing, it only refuses new loads.

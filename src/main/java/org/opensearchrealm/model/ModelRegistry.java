@@ -8,7 +8,7 @@ import org.apache.logging.log4j.Logger;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearchrealm.read.Reader;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * the next few seconds get the same failure at once (so that a bulk request does not re-hash a broken model for each
  * batch), later calls try again. A broken model never affects the others.
  *
- * <p>Loaded models share the node's memory budget ({@link ModelMemoryBudget}, {@code realm.model.memory_budget}): a
+ * <p>Loaded models share the node's memory budget ({@link ModelMemoryBudget}, {@code plugins.realm.model.memory_budget}): a
  * model reserves its estimate (twice the size of its files) before it loads; a load over the budget is refused with 429
  * and not remembered as a failure, so raising the budget takes effect at once.
  */
@@ -52,6 +52,7 @@ public final class ModelRegistry implements Closeable {
     private final Map<String, ModelException> invalid;
     private final int intraOpThreads;
     private final int maxBatch;
+    private final ReaderFactory readers;
     private final long retryAfterNanos;
     private final ModelMemoryBudget budget;
     private volatile boolean closed;
@@ -63,12 +64,14 @@ public final class ModelRegistry implements Closeable {
      * @param configDir  the node's config directory; operator models are in {@code <configDir>/realm/models}
      * @param cacheDir   a writable directory for DJL's caches, e.g. under the node's tmp directory
      * @param settings   the node settings ({@link ModelSettings})
+     * @param readers    makes the reader of a loaded extractive QA network
      */
-    public ModelRegistry(Path pluginHome, Path configDir, Path cacheDir, Settings settings) {
-        this(pluginHome, configDir, cacheDir, settings, DEFAULT_RETRY_AFTER_NANOS);
+    public ModelRegistry(Path pluginHome, Path configDir, Path cacheDir, Settings settings, ReaderFactory readers) {
+        this(pluginHome, configDir, cacheDir, settings, readers, DEFAULT_RETRY_AFTER_NANOS);
     }
 
-    ModelRegistry(Path pluginHome, Path configDir, Path cacheDir, Settings settings, long retryAfterNanos) {
+    ModelRegistry(Path pluginHome, Path configDir, Path cacheDir, Settings settings, ReaderFactory readers, long retryAfterNanos) {
+        this.readers = readers;
         this.intraOpThreads = ModelSettings.INTRA_OP_THREADS.get(settings);
         this.maxBatch = ModelSettings.MAX_BATCH_SIZE.get(settings);
         this.retryAfterNanos = retryAfterNanos;
@@ -186,7 +189,7 @@ public final class ModelRegistry implements Closeable {
         return models.values().stream().map(s -> s.info).filter(Objects::nonNull).toList();
     }
 
-    /** Sets {@code realm.model.memory_budget} (negative: no limit); models already loaded stay loaded. */
+    /** Sets {@code plugins.realm.model.memory_budget} (negative: no limit); models already loaded stay loaded. */
     public void setMemoryBudget(ByteSizeValue budget) {
         this.budget.setLimit(budget.getBytes());
         logger.info("[{}] set to [{}]", ModelSettings.MEMORY_BUDGET.getKey(), budget);
@@ -273,7 +276,7 @@ public final class ModelRegistry implements Closeable {
     /** One model: its descriptor and, once loaded, its encoder or reader. */
     private final class Slot {
         final ModelDescriptor descriptor;
-        volatile AutoCloseable loaded; // a BaseEncoder or an org.opensearchrealm.read.ExtractiveReader
+        volatile AutoCloseable loaded; // a BaseEncoder or a Reader
         volatile LoadedModel info;     // set with loaded
         private ModelException lastFailure; // guarded by this
         private long lastFailureNanos;      // guarded by this
@@ -303,7 +306,7 @@ public final class ModelRegistry implements Closeable {
                 try {
                     created = switch (descriptor.task()) {
                         case EMBEDDING -> EncoderLoader.load(descriptor, intraOpThreads, maxBatch);
-                        case EXTRACTIVE_QA -> ReaderLoader.load(descriptor, intraOpThreads, maxBatch);
+                        case EXTRACTIVE_QA -> ReaderLoader.load(descriptor, intraOpThreads, maxBatch, readers);
                     };
                 } catch (Throwable t) { // NOPMD: EncoderLoader converts, this is a last guard
                     ModelException e = ModelException.wrap("model [" + descriptor.id() + "] failed to load", t);

@@ -5,6 +5,7 @@ package org.opensearchrealm.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import org.opensearchrealm.settings.ModelSettings;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;

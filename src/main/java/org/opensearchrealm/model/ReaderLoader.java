@@ -5,11 +5,9 @@ package org.opensearchrealm.model;
 
 import ai.djl.Model;
 
-import org.opensearchrealm.read.ExtractiveReader;
-
 import java.util.List;
 
-/** Verifies an extractive QA model's files and loads them into an {@link ExtractiveReader}. */
+/** Verifies an extractive QA model's files and loads them into a {@link Reader}. */
 final class ReaderLoader {
 
     static final String WARM_UP_QUESTION = "warm up";
@@ -23,7 +21,7 @@ final class ReaderLoader {
      *
      * @throws ModelException 500 naming the model and the file on any failure, {@link Error}s included
      */
-    static ExtractiveReader load(ModelDescriptor descriptor, int intraOpThreads, int maxBatch) {
+    static Reader load(ModelDescriptor descriptor, int intraOpThreads, int maxBatch, ReaderFactory readers) {
         if (descriptor.task() != ModelDescriptor.Task.EXTRACTIVE_QA) {
             throw ModelException.badRequest("model [" + descriptor.id() + "] is an [" + descriptor.task().jsonName() + "] model, not a reader");
         }
@@ -40,9 +38,9 @@ final class ReaderLoader {
             tokenizer.close();
             throw t;
         }
-        ExtractiveReader reader = null;
+        Reader reader = null;
         try {
-            reader = new ExtractiveReader(descriptor.id(), tokenizer, model, maxBatch);
+            reader = readers.create(descriptor.id(), tokenizer, model, maxBatch);
             // single-threaded first call: DJL switches a TorchScript module to inference mode on its first forward
             reader.read(WARM_UP_QUESTION, List.of(WARM_UP_PASSAGE), 1, 1);
             return reader;

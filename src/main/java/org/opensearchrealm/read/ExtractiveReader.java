@@ -8,8 +8,8 @@ import org.opensearchrealm.model.ModelGuard;
 import org.opensearchrealm.model.QaModel;
 import org.opensearchrealm.model.QaTokenizer;
 import org.opensearchrealm.model.QaTokenizer.Window;
+import org.opensearchrealm.model.Reader;
 
-import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.List;
  * {@code maxBatch} windows, each padded to its longest window; the logits are turned into span probabilities in plain
  * Java ({@link SpanDecoder}).
  */
-public final class ExtractiveReader implements Reader, Closeable {
+public final class ExtractiveReader implements Reader {
 
     private final String modelId;
     private final QaTokenizer tokenizer;

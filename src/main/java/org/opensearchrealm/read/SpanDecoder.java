@@ -4,8 +4,9 @@
 package org.opensearchrealm.read;
 
 import org.opensearchrealm.model.QaTokenizer.Window;
-import org.opensearchrealm.read.Reader.PassageReading;
-import org.opensearchrealm.read.Reader.Span;
+import org.opensearchrealm.model.Reader;
+import org.opensearchrealm.model.Reader.PassageReading;
+import org.opensearchrealm.model.Reader.Span;
 
 import java.util.ArrayList;
 import java.util.Comparator;

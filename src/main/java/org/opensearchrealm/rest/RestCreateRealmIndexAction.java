@@ -11,8 +11,8 @@ import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.CreateRealmIndexRequest;
-import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
+import org.opensearchrealm.settings.RealmSettings;
 
 import java.io.IOException;
 import java.util.List;

@@ -24,7 +24,7 @@ import org.opensearch.search.SearchShardTarget;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
-import org.opensearchrealm.index.RealmMapping;
+import org.opensearchrealm.settings.RealmMapping;
 
 import java.io.IOException;
 import java.util.ArrayList;

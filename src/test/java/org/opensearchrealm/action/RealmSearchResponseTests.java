@@ -9,10 +9,10 @@ import org.opensearch.core.common.Strings;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearchrealm.action.RealmSearchResponse.Reading;
-import org.opensearchrealm.read.AnswerScorer;
-import org.opensearchrealm.read.Answers;
-import org.opensearchrealm.read.Reader.PassageReading;
-import org.opensearchrealm.read.Reader.Span;
+import org.opensearchrealm.answer.AnswerScorer;
+import org.opensearchrealm.answer.Answers;
+import org.opensearchrealm.model.Reader.PassageReading;
+import org.opensearchrealm.model.Reader.Span;
 import org.opensearchrealm.read.ReaderError;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 

@@ -14,12 +14,11 @@ import ai.djl.training.ParameterStore;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
-import org.opensearchrealm.read.BertConfig;
-import org.opensearchrealm.read.BertQaBlock;
+import org.opensearchrealm.model.bert.BertConfig;
+import org.opensearchrealm.model.bert.BertQaBlock;
+import org.opensearchrealm.model.bert.OnnxGraph;
+import org.opensearchrealm.model.bert.ReaderWeights;
 import org.opensearchrealm.read.ExtractiveReader;
-import org.opensearchrealm.read.OnnxGraph;
-import org.opensearchrealm.read.Reader;
-import org.opensearchrealm.read.ReaderWeights;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,11 +5,10 @@ package org.opensearchrealm.model;
 
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.test.OpenSearchTestCase;
-import org.opensearchrealm.index.RealmSettings;
 import org.opensearchrealm.model.Encoder.TextKind;
-import org.opensearchrealm.read.Reader;
-import org.opensearchrealm.read.Reader.PassageReading;
-import org.opensearchrealm.read.Reader.Span;
+import org.opensearchrealm.model.Reader.PassageReading;
+import org.opensearchrealm.model.Reader.Span;
+import org.opensearchrealm.settings.RealmSettings;
 
 import java.util.ArrayList;
 import java.util.List;

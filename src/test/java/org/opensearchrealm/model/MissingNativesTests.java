@@ -23,7 +23,7 @@ public class MissingNativesTests extends OpenSearchTestCase {
     public void testModelsFailCleanlyWithoutNatives() {
         Path home = createTempDir();
         Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-onnx", "tiny-pt");
-        try (ModelRegistry registry = new ModelRegistry(home, config, createTempDir(), Settings.EMPTY, 0)) {
+        try (ModelRegistry registry = ModelTestSupport.registry(home, config, createTempDir(), Settings.EMPTY, 0)) {
             assertEquals(home.toAbsolutePath().normalize(), NativeLibraries.home());
             for (String id : new String[] { "tiny-onnx", "tiny-pt" }) {
                 // twice: the second attempt meets DJL's half-initialised classes (NoClassDefFoundError and the like)

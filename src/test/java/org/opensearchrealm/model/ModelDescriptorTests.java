@@ -3,17 +3,16 @@
  */
 package org.opensearchrealm.model;
 
-import org.opensearch.core.rest.RestStatus;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.model.bert.BertConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import org.opensearchrealm.read.BertConfig;
 
 import static org.hamcrest.Matchers.containsString;
 

@@ -38,7 +38,7 @@ public class ModelMemoryBudgetTests extends OpenSearchTestCase {
         Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-onnx", "tiny-pt");
         long oneMinute = 60_000_000_000L; // failed loads are remembered: a refusal must not be
         try (
-            ModelRegistry models = new ModelRegistry(ModelTestSupport.pluginHome(), config, ModelTestSupport.cacheDir(), Settings.EMPTY, oneMinute)
+            ModelRegistry models = ModelTestSupport.registry(ModelTestSupport.pluginHome(), config, ModelTestSupport.cacheDir(), Settings.EMPTY, oneMinute)
         ) {
             long onnx = ModelRegistry.memoryEstimate(models.descriptor("tiny-onnx"));
             long pt = ModelRegistry.memoryEstimate(models.descriptor("tiny-pt"));
@@ -47,7 +47,7 @@ public class ModelMemoryBudgetTests extends OpenSearchTestCase {
 
             ModelException e = expectThrows(ModelException.class, () -> models.encoder("tiny-pt"));
             assertEquals(RestStatus.TOO_MANY_REQUESTS, e.status());
-            assertTrue(e.getMessage(), e.getMessage().contains("[tiny-pt]") && e.getMessage().contains("realm.model.memory_budget"));
+            assertTrue(e.getMessage(), e.getMessage().contains("[tiny-pt]") && e.getMessage().contains("plugins.realm.model.memory_budget"));
             assertFalse(models.isLoaded("tiny-pt"));
             assertEquals("the refused model reserved nothing", onnx, models.memoryUsedBytes());
             assertArrayEquals(before[0], models.encoder("tiny-onnx").embed(List.of("a test"), Encoder.TextKind.QUERY)[0], 0f);

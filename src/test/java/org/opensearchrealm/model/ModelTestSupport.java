@@ -4,6 +4,7 @@
 package org.opensearchrealm.model;
 
 import org.opensearch.common.settings.Settings;
+import org.opensearchrealm.read.ExtractiveReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,12 +65,17 @@ public final class ModelTestSupport {
     }
 
     /** A registry over the staged plugin home and the given config dir that retries failed loads at once. */
-    static ModelRegistry registry(Path configDir) {
+    public static ModelRegistry registry(Path configDir) {
         return registry(configDir, Settings.EMPTY);
     }
 
-    static ModelRegistry registry(Path configDir, Settings settings) {
-        return new ModelRegistry(pluginHome(), configDir, cacheDir(), settings, 0);
+    public static ModelRegistry registry(Path configDir, Settings settings) {
+        return registry(pluginHome(), configDir, cacheDir(), settings, 0);
+    }
+
+    /** The one way tests make a registry: with the runtime's reader, and a chosen wait before a failed load is retried. */
+    static ModelRegistry registry(Path home, Path configDir, Path cacheDir, Settings settings, long retryAfterNanos) {
+        return new ModelRegistry(home, configDir, cacheDir, settings, ExtractiveReader::new, retryAfterNanos);
     }
 
     static double dot(float[] a, float[] b) {

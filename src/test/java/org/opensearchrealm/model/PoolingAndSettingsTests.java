@@ -8,6 +8,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -44,10 +45,10 @@ public class PoolingAndSettingsTests extends OpenSearchTestCase {
         assertTrue(settings.contains(ModelSettings.INTRA_OP_THREADS));
         assertEquals(Integer.valueOf(1), ModelSettings.INTRA_OP_THREADS.get(Settings.EMPTY));
         assertTrue(ModelSettings.INTRA_OP_THREADS.hasNodeScope());
-        assertEquals(Integer.valueOf(4), ModelSettings.INTRA_OP_THREADS.get(Settings.builder().put("realm.model.intra_op_threads", 4).build()));
+        assertEquals(Integer.valueOf(4), ModelSettings.INTRA_OP_THREADS.get(Settings.builder().put("plugins.realm.model.intra_op_threads", 4).build()));
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
-            () -> ModelSettings.INTRA_OP_THREADS.get(Settings.builder().put("realm.model.intra_op_threads", 0).build())
+            () -> ModelSettings.INTRA_OP_THREADS.get(Settings.builder().put("plugins.realm.model.intra_op_threads", 0).build())
         );
         assertTrue(e.getMessage(), e.getMessage().contains("must be >= 1"));
         assertEquals(Integer.valueOf(8), ModelSettings.MAX_BATCH_SIZE.get(Settings.EMPTY));

@@ -12,6 +12,7 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearchrealm.model.Encoder.TextKind;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,7 +320,7 @@ public class TinyModelTests extends OpenSearchTestCase {
         Path onnx = ModelRegistry.operatorModelsDir(config).resolve("tiny-onnx/tiny.onnx");
         byte[] good = Files.readAllBytes(onnx);
         Files.write(onnx, new byte[] { 1 });
-        registry = new ModelRegistry(ModelTestSupport.pluginHome(), config, ModelTestSupport.cacheDir(), Settings.EMPTY, TimeUnit.HOURS.toNanos(1));
+        registry = ModelTestSupport.registry(ModelTestSupport.pluginHome(), config, ModelTestSupport.cacheDir(), Settings.EMPTY, TimeUnit.HOURS.toNanos(1));
         ModelException first = expectThrows(ModelException.class, () -> registry.encoder("tiny-onnx"));
         Files.write(onnx, good);
         ModelException second = expectThrows(ModelException.class, () -> registry.encoder("tiny-onnx"));

@@ -3,19 +3,18 @@
  */
 package org.opensearchrealm.read;
 
-import org.opensearchrealm.model.ModelTestSupport;
-
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.action.support.PlainActionFuture;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
-import org.opensearch.test.OpenSearchTestCase;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.InferenceThreadPool;
 import org.opensearchrealm.model.ModelException;
 import org.opensearchrealm.model.ModelRegistry;
-import org.opensearchrealm.read.Reader.PassageReading;
+import org.opensearchrealm.model.ModelTestSupport;
+import org.opensearchrealm.model.Reader.PassageReading;
 
 import java.util.ArrayList;
 import java.util.List;

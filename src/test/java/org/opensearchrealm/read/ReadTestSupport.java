@@ -26,7 +26,7 @@ final class ReadTestSupport {
     private ReadTestSupport() {}
 
     static ModelRegistry registry(Path configDir, Settings settings) {
-        return new ModelRegistry(ModelTestSupport.pluginHome(), configDir, ModelTestSupport.cacheDir(), settings);
+        return ModelTestSupport.registry(configDir, settings);
     }
 
     /** The tiny fixtures' tokenizer, for windows of {@code maxTokens} with {@code docStride}. */

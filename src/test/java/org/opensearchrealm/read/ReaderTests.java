@@ -3,22 +3,27 @@
  */
 package org.opensearchrealm.read;
 
-import org.opensearchrealm.model.ModelTestSupport;
-
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.answer.Answer;
+import org.opensearchrealm.answer.AnswerNormalizer;
+import org.opensearchrealm.answer.AnswerPassage;
+import org.opensearchrealm.answer.AnswerScorer;
+import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.model.ModelException;
 import org.opensearchrealm.model.ModelFiles;
 import org.opensearchrealm.model.ModelRegistry;
-import org.opensearchrealm.model.ModelSettings;
+import org.opensearchrealm.model.ModelTestSupport;
 import org.opensearchrealm.model.QaModel;
 import org.opensearchrealm.model.QaTokenizer;
 import org.opensearchrealm.model.QaTokenizer.Window;
-import org.opensearchrealm.read.Reader.PassageReading;
-import org.opensearchrealm.read.Reader.Span;
+import org.opensearchrealm.model.Reader;
+import org.opensearchrealm.model.Reader.PassageReading;
+import org.opensearchrealm.model.Reader.Span;
 import org.opensearchrealm.retrieve.RetrievedPassage;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,8 @@ package org.opensearchrealm.read;
 
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearchrealm.model.QaTokenizer.Window;
-import org.opensearchrealm.read.Reader.PassageReading;
+import org.opensearchrealm.model.Reader;
+import org.opensearchrealm.model.Reader.PassageReading;
 import org.opensearchrealm.read.SpanDecoder.Candidate;
 import org.opensearchrealm.read.SpanDecoder.WindowReading;
 

@@ -3,11 +3,11 @@
  */
 package org.opensearchrealm.rest;
 
+import org.junit.After;
 import org.opensearch.client.Request;
 import org.opensearch.client.RequestOptions;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
-import org.junit.After;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -533,31 +533,31 @@ public class RealmRestIT extends RealmRestSupport {
         try {
             assertThat(passages(realmPost("kb", obj("query", "magma", "k", 50))), not(empty()));
 
-            putClusterSetting("persistent", "realm.search.max_k", 3);
+            putClusterSetting("persistent", "plugins.realm.search.max_k", 3);
             assertThat(passages(realmPost("kb", obj("query", "magma", "k", 3))), hasSize(3));
             assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":4}")), 400, null, "k", "3");
             assertError(errorFor(getRealm("kb", "magma", "4")), 400, null, "k", "3");
             assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\"}")), 400, null, "k"); // the default k of 5 is over too
 
             // raising it above the default works as well
-            putClusterSetting("transient", "realm.search.max_k", 150);
+            putClusterSetting("transient", "plugins.realm.search.max_k", 150);
             assertThat(passages(realmPost("kb", obj("query", "magma", "k", 150))), not(empty()));
-            putClusterSetting("transient", "realm.search.max_k", null);
+            putClusterSetting("transient", "plugins.realm.search.max_k", null);
             assertThat(passages(realmPost("kb", obj("query", "magma", "k", 3))), hasSize(3)); // persistent 3 is back
 
-            putClusterSetting("persistent", "realm.search.max_query_chars", 20);
+            putClusterSetting("persistent", "plugins.realm.search.max_query_chars", 20);
             assertThat(passages(realmPost("kb", obj("query", "x".repeat(20), "k", 1))), hasSize(1));
             assertError(errorFor(realmRequest("kb", json(obj("query", "x".repeat(21), "k", 1)))), 400, null, "query", "20");
 
             // invalid values are refused by the settings API and change nothing
-            assertError(errorFor(clusterSettingRequest("persistent", "realm.search.max_k", 0)), 400, null, "realm.search.max_k");
-            assertError(errorFor(clusterSettingRequest("persistent", "realm.search.max_k", "lots")), 400, null, "realm.search.max_k");
-            assertError(errorFor(clusterSettingRequest("persistent", "realm.search.max_query_chars", 0)), 400, null, "realm.search.max_query_chars");
+            assertError(errorFor(clusterSettingRequest("persistent", "plugins.realm.search.max_k", 0)), 400, null, "plugins.realm.search.max_k");
+            assertError(errorFor(clusterSettingRequest("persistent", "plugins.realm.search.max_k", "lots")), 400, null, "plugins.realm.search.max_k");
+            assertError(errorFor(clusterSettingRequest("persistent", "plugins.realm.search.max_query_chars", 0)), 400, null, "plugins.realm.search.max_query_chars");
             assertError(errorFor(realmRequest("kb", "{\"query\":\"magma\",\"k\":4}")), 400, null, "k", "3");
         } finally {
-            putClusterSetting("persistent", "realm.search.max_k", null);
-            putClusterSetting("transient", "realm.search.max_k", null);
-            putClusterSetting("persistent", "realm.search.max_query_chars", null);
+            putClusterSetting("persistent", "plugins.realm.search.max_k", null);
+            putClusterSetting("transient", "plugins.realm.search.max_k", null);
+            putClusterSetting("persistent", "plugins.realm.search.max_query_chars", null);
         }
         // back to the defaults
         assertThat(passages(realmPost("kb", obj("query", "magma", "k", 100))), not(empty()));
@@ -718,16 +718,16 @@ public class RealmRestIT extends RealmRestSupport {
         // the reading cluster settings are dynamic; a single node reads on itself with either fallback
         client().performRequest(request("PUT", "/qa/_settings", json(obj("index.realm.reader", READER, "index.realm.no_answer_threshold", null))));
         try {
-            putClusterSetting("transient", "realm.read.fallback", "data_node");
-            putClusterSetting("transient", "realm.read.node_selection", "round_robin");
-            putClusterSetting("transient", "realm.read.timeout", "30s");
+            putClusterSetting("transient", "plugins.realm.read.fallback", "data_node");
+            putClusterSetting("transient", "plugins.realm.read.node_selection", "round_robin");
+            putClusterSetting("transient", "plugins.realm.read.timeout", "30s");
             assertThat(((List<Map<String, Object>>) realmPost("qa", obj("query", "moon")).get("answers")).get(0).get("text"), equalTo("moon"));
-            assertError(errorFor(clusterSettingRequest("transient", "realm.read.fallback", "anywhere")), 400, null, "realm.read.fallback");
-            assertError(errorFor(clusterSettingRequest("transient", "realm.read.node_selection", "random")), 400, null, "realm.read.node_selection");
+            assertError(errorFor(clusterSettingRequest("transient", "plugins.realm.read.fallback", "anywhere")), 400, null, "plugins.realm.read.fallback");
+            assertError(errorFor(clusterSettingRequest("transient", "plugins.realm.read.node_selection", "random")), 400, null, "plugins.realm.read.node_selection");
         } finally {
-            putClusterSetting("transient", "realm.read.fallback", null);
-            putClusterSetting("transient", "realm.read.node_selection", null);
-            putClusterSetting("transient", "realm.read.timeout", null);
+            putClusterSetting("transient", "plugins.realm.read.fallback", null);
+            putClusterSetting("transient", "plugins.realm.read.node_selection", null);
+            putClusterSetting("transient", "plugins.realm.read.timeout", null);
         }
     }
 

@@ -3,9 +3,9 @@
  */
 package org.opensearchrealm.rest;
 
+import org.junit.After;
 import org.opensearch.client.Request;
 import org.opensearch.client.ResponseException;
-import org.junit.After;
 
 import java.io.IOException;
 import java.util.List;
@@ -120,12 +120,12 @@ public class RealmStatsRestIT extends RealmRestSupport {
         Map<String, Object> before = localStats();
         assertNull(OTHER_MODEL + " must not be loaded yet", loadedModel(before, OTHER_MODEL));
         long used = number(before, "memory", "used_bytes");
-        putClusterSetting("persistent", "realm.model.memory_budget", used + "b");
+        putClusterSetting("persistent", "plugins.realm.model.memory_budget", used + "b");
         assertEquals(used, number(localStats(), "memory", "budget_bytes"));
 
         createRealmIndex("stats-other", "{\"model\":\"" + OTHER_MODEL + "\",\"reader\":\"\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
         ResponseException refused = errorFor(request("PUT", "/stats-other/_doc/1", json(obj("text", Texts.WHALES))));
-        assertError(refused, 429, null, OTHER_MODEL, "realm.model.memory_budget");
+        assertError(refused, 429, null, OTHER_MODEL, "plugins.realm.model.memory_budget");
 
         indexDoc(INDEX, "whales", obj("text", Texts.WHALES));
         assertTrue(idsOf(passages(realmPost(INDEX, obj("query", "Why do humpback whales sing?", "k", 5)))).contains("whales"));

@@ -4,7 +4,7 @@
 package org.opensearchrealm.train;
 
 import org.opensearch.test.OpenSearchTestCase;
-import org.opensearchrealm.read.ReaderWeights;
+import org.opensearchrealm.model.bert.ReaderWeights;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

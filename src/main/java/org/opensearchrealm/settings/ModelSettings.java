@@ -1,0 +1,62 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.settings;
+
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.core.common.unit.ByteSizeValue;
+
+import java.util.List;
+
+/** Node settings of the model runtime; the plugin registers {@link #settings()}. */
+public final class ModelSettings {
+
+    /**
+     * Threads one inference call may use inside the engine (ONNX Runtime session option; process-wide for PyTorch).
+     * The default of 1 suits a node where the {@code realm_inference} pool runs several calls at once: one thread per
+     * call beats several threads per call that stall on each other's barriers.
+     */
+    public static final Setting<Integer> INTRA_OP_THREADS = Setting.intSetting(
+        "plugins.realm.model.intra_op_threads",
+        1,
+        1,
+        1024,
+        Property.NodeScope
+    );
+
+    /**
+     * Texts one forward pass holds at most: longer lists given to an encoder are cut into sub-batches of
+     * this size (after sorting by length, so padding stays small). Measured with integ-test/bench.sh on 2 cores, batches
+     * of 8 encode ~40% more passages per CPU-second than batches of 32 (attention cost grows with padded length).
+     */
+    public static final Setting<Integer> MAX_BATCH_SIZE = Setting.intSetting(
+        "plugins.realm.model.max_batch_size",
+        8,
+        1,
+        1024,
+        Property.NodeScope
+    );
+
+    /**
+     * The native memory the loaded models of a node may take, by their estimate (twice their files' size, see the model runtime); loading one more
+     * model beyond it is refused with 429. Negative (the default): no limit. Dynamic, through the cluster settings API.
+     */
+    public static final Setting<ByteSizeValue> MEMORY_BUDGET = Setting.byteSizeSetting(
+        "plugins.realm.model.memory_budget",
+        new ByteSizeValue(-1),
+        new ByteSizeValue(-1),
+        new ByteSizeValue(Long.MAX_VALUE),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Where the plugin's natives and bundled models are; defaults to the installed plugin's directory. */
+    public static final Setting<String> PLUGIN_HOME = Setting.simpleString("plugins.realm.home", Property.NodeScope);
+
+    private ModelSettings() {}
+
+    public static List<Setting<?>> settings() {
+        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE, MEMORY_BUDGET, PLUGIN_HOME);
+    }
+}

@@ -1,0 +1,209 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.settings;
+
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.unit.TimeValue;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Index and cluster settings of REALM indices and of the {@code _realm} endpoint. */
+public final class RealmSettings {
+
+    /** The model that embeds an index's passages and its queries; fixed at creation, since vectors depend on it. */
+    public static final Setting<String> INDEX_MODEL = Setting.simpleString("index.realm.model", Property.IndexScope, Property.Final);
+
+    /** The text field whose passages are embedded. */
+    public static final Setting<String> INDEX_SOURCE_FIELD = Setting.simpleString(
+        "index.realm.source_field",
+        Property.IndexScope,
+        Property.Final
+    );
+
+    /**
+     * The reader a new REALM index gets when its creation names none: the project's own, shipped in the plugin zip
+     * ({@code models/realm-reader-minilm}). Creating an index with {@code "reader": ""} gives one that only retrieves.
+     */
+    public static final String DEFAULT_READER = "realm-reader-minilm";
+
+    /**
+     * The extractive QA model that reads an index's retrieved passages for answers; empty (the default of an index
+     * made without the plugin's create API): retrieval only. Dynamic: a
+     * reader can be added to, changed on or removed from an existing index, since it does not touch the stored vectors.
+     */
+    public static final Setting<String> INDEX_READER = Setting.simpleString(
+        "index.realm.reader",
+        "",
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** Never "no answer" unless nothing was found: the reader's null score is not calibrated yet. */
+    public static final double DEFAULT_NO_ANSWER_THRESHOLD = 1.0;
+
+    /** Answer "no answer" when p(no answer | question) is above this; 1: never (always the best guess). */
+    public static final Setting<Double> INDEX_NO_ANSWER_THRESHOLD = Setting.doubleSetting(
+        "index.realm.no_answer_threshold",
+        DEFAULT_NO_ANSWER_THRESHOLD,
+        0.0,
+        1.0,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** See {@link #INDEX_RETRIEVAL_TEMPERATURE}. */
+    public static final double DEFAULT_TEMPERATURE = 0.1;
+
+    /**
+     * p(z | q) is the softmax of the retrieval scores divided by this. Scores of unit vectors lie in [-1, 1], so at 1
+     * p(z | q) is nearly uniform over the top k and the reader's most confident passage wins whatever its rank; 0.1
+     * lets retrieval weigh in (end-to-end F1 on SQuAD dev, first 300 questions, k=5: 45.4 at 1, 53.1 at 0.1).
+     */
+    public static final Setting<Double> INDEX_RETRIEVAL_TEMPERATURE = Setting.doubleSetting(
+        "index.realm.retrieval_temperature",
+        DEFAULT_TEMPERATURE,
+        0.001,
+        100.0,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** The default longest answer, in word pieces. */
+    public static final int DEFAULT_MAX_ANSWER_TOKENS = 30;
+
+    /** The longest answer span, in word pieces of the reader's tokenizer. */
+    public static final Setting<Integer> INDEX_MAX_ANSWER_TOKENS = Setting.intSetting(
+        "index.realm.max_answer_tokens",
+        DEFAULT_MAX_ANSWER_TOKENS,
+        1,
+        512,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** Where passages are read when the cluster has no node with the {@code ml} role. */
+    public enum ReadFallback {
+        /** The node that coordinates the {@code _realm} request, which already holds the passages' texts. */
+        COORDINATOR,
+        /** The data node that served most of the retrieved passages (then other holders of the same shards). */
+        DATA_NODE;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static ReadFallback parse(String value) {
+            for (ReadFallback f : values()) {
+                if (f.jsonName().equals(value)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("[plugins.realm.read.fallback] must be [coordinator] or [data_node], got [" + value + "]");
+        }
+    }
+
+    public static final Setting<ReadFallback> READ_FALLBACK = new Setting<>(
+        "plugins.realm.read.fallback",
+        ReadFallback.COORDINATOR.jsonName(),
+        ReadFallback::parse,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** How the coordinator picks one of several {@code ml} nodes. */
+    public enum NodeSelection {
+        /** The node with the fewest reads in flight from this coordinator; ties go round-robin. */
+        LEAST_LOADED,
+        /** Each node in turn. */
+        ROUND_ROBIN;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static NodeSelection parse(String value) {
+            for (NodeSelection s : values()) {
+                if (s.jsonName().equals(value)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException(
+                "[plugins.realm.read.node_selection] must be [least_loaded] or [round_robin], got [" + value + "]"
+            );
+        }
+    }
+
+    public static final Setting<NodeSelection> READ_NODE_SELECTION = new Setting<>(
+        "plugins.realm.read.node_selection",
+        NodeSelection.LEAST_LOADED.jsonName(),
+        NodeSelection::parse,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** How long the coordinator waits for one node's reading before trying another node. */
+    public static final Setting<TimeValue> READ_TIMEOUT = Setting.timeSetting(
+        "plugins.realm.read.timeout",
+        TimeValue.timeValueSeconds(60),
+        TimeValue.timeValueMillis(1),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /**
+     * How long a node whose read failed (an error, a timeout, a rejection) is passed over while another eligible node
+     * has not failed; 0 turns this off.
+     */
+    public static final Setting<TimeValue> READ_FAILURE_COOLDOWN = Setting.timeSetting(
+        "plugins.realm.read.failure_cooldown",
+        TimeValue.timeValueSeconds(10),
+        TimeValue.ZERO,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** The highest value {@link #MAX_K} can be given. */
+    public static final int MAX_K_LIMIT = 10_000;
+
+    /** Largest {@code k} a {@code _realm} request may ask for. */
+    public static final Setting<Integer> MAX_K = Setting.intSetting(
+        "plugins.realm.search.max_k",
+        100,
+        1,
+        MAX_K_LIMIT,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Longest query, in characters, that {@code _realm} accepts. */
+    public static final Setting<Integer> MAX_QUERY_CHARS = Setting.intSetting(
+        "plugins.realm.search.max_query_chars",
+        1_000,
+        1,
+        100_000,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    private RealmSettings() {}
+
+    public static List<Setting<?>> all() {
+        return List.of(
+            INDEX_MODEL,
+            INDEX_SOURCE_FIELD,
+            INDEX_READER,
+            INDEX_NO_ANSWER_THRESHOLD,
+            INDEX_MAX_ANSWER_TOKENS,
+            INDEX_RETRIEVAL_TEMPERATURE,
+            MAX_K,
+            MAX_QUERY_CHARS,
+            READ_FALLBACK,
+            READ_NODE_SELECTION,
+            READ_TIMEOUT,
+            READ_FAILURE_COOLDOWN
+        );
+    }
+}

@@ -1,0 +1,108 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opensearchrealm.action;
+
+import org.opensearch.Version;
+import org.opensearch.cluster.ClusterName;
+import org.opensearch.cluster.ClusterState;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.action.TransportRealmSearchAction.ReadConfig;
+
+/** How the indices' settings decide whether and how a {@code _realm} request reads, and how index creation carries the reader. */
+public class ReadSettingsTests extends OpenSearchTestCase {
+
+    private static IndexMetadata.Builder index(String name, Settings settings) {
+        return IndexMetadata.builder(name)
+            .settings(Settings.builder().put(IndexMetadata.SETTING_VERSION_CREATED, Version.CURRENT).put(settings))
+            .numberOfShards(1)
+            .numberOfReplicas(0);
+    }
+
+    public void testReadConfig() {
+        Settings realm = Settings.builder().put("index.realm.model", "enc").build();
+        ClusterState state = ClusterState.builder(ClusterName.DEFAULT)
+            .metadata(
+                Metadata.builder()
+                    .put(index("plain", Settings.EMPTY))
+                    .put(index("retrieval", realm))
+                    .put(index("qa1", Settings.builder().put(realm).put("index.realm.reader", "qa").build()))
+                    .put(
+                        index(
+                            "qa2",
+                            Settings.builder()
+                                .put(realm)
+                                .put("index.realm.reader", "qa")
+                                .put("index.realm.no_answer_threshold", 0.4)
+                                .put("index.realm.max_answer_tokens", 50)
+                                .put("index.realm.retrieval_temperature", 0.02)
+                                .build()
+                        )
+                    )
+                    .put(index("other", Settings.builder().put(realm).put("index.realm.reader", "other-qa").build()))
+            )
+            .build();
+
+        assertEquals(new ReadConfig("qa", 1.0, 30, 0.1), TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null));
+        assertEquals(
+            "the strictest threshold, the longest answers, the sharpest temperature",
+            new ReadConfig("qa", 0.4, 50, 0.02),
+            TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "qa2", "plain" }, null)
+        );
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, false));
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, null));
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "plain" }, true));
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, false));
+
+        IllegalArgumentException none = expectThrows(
+            IllegalArgumentException.class,
+            () -> TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, true)
+        );
+        assertTrue(none.getMessage(), none.getMessage().contains("[read] is true but index [retrieval] has no reader"));
+        IllegalArgumentException mixed = expectThrows(
+            IllegalArgumentException.class,
+            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "other" }, null)
+        );
+        assertTrue(mixed.getMessage(), mixed.getMessage().contains("use different readers [qa] and [other-qa]"));
+        IllegalArgumentException partly = expectThrows(
+            IllegalArgumentException.class,
+            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, null)
+        );
+        assertTrue(partly.getMessage(), partly.getMessage().contains("[qa] and [none]"));
+    }
+
+    public void testCreateRequestCarriesTheReader() throws Exception {
+        CreateRealmIndexRequest request = new CreateRealmIndexRequest(
+            "kb",
+            "text",
+            "enc",
+            "qa",
+            200,
+            32,
+            Settings.builder().put("index.realm.no_answer_threshold", 0.5).put("number_of_shards", 2).build()
+        );
+        assertNull(request.validate());
+        BytesStreamOutput out = new BytesStreamOutput();
+        request.writeTo(out);
+        CreateRealmIndexRequest copy = new CreateRealmIndexRequest(out.bytes().streamInput());
+        assertEquals("qa", copy.reader());
+        Settings settings = copy.indexSettings();
+        assertEquals("qa", settings.get("index.realm.reader"));
+        assertEquals("0.5", settings.get("index.realm.no_answer_threshold"));
+
+        assertEquals("no reader named: the project's", "realm-reader-minilm", new CreateRealmIndexRequest("kb", "text", "enc", 200, 32, Settings.EMPTY).indexSettings().get("index.realm.reader"));
+        assertNull("an empty reader: the setting keeps its default (none)", new CreateRealmIndexRequest("kb", "text", "enc", "", 200, 32, Settings.EMPTY).indexSettings().get("index.realm.reader"));
+        String inSettings = new CreateRealmIndexRequest("kb", "text", "enc", "", 200, 32, Settings.builder().put("realm.reader", "qa").build())
+            .validate()
+            .getMessage();
+        assertTrue(inSettings, inSettings.contains("give the reader as [reader]"));
+        String model = new CreateRealmIndexRequest("kb", "text", "enc", "", 200, 32, Settings.builder().put("index.realm.model", "x").build())
+            .validate()
+            .getMessage();
+        assertTrue(model, model.contains("is set by the plugin"));
+    }
+}
