@@ -117,7 +117,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         bulkUpdates = new BulkUpdateFilter(clusterService, client);
         // per-node reading state: in-flight reads and failure cooldowns of the nodes this coordinator reads on
         ReadDispatcher reads = new ReadDispatcher(clusterService, new ReadNodeSelector());
-        return List.of(models, inference, new Retriever(client), reads, metrics);
+        return List.of(inference, new Retriever(client), reads, metrics);
     }
 
     @Override

@@ -23,8 +23,8 @@ import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
+import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.ModelDescriptor;
-import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.settings.RealmMapping;
 
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
 
     private final Client client;
     private final ClusterService clusterService;
-    private final ModelRegistry models;
+    private final InferenceService models;
 
     @Inject
     public TransportCreateRealmIndexAction(
@@ -47,7 +47,7 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
         ActionFilters actionFilters,
         Client client,
         ClusterService clusterService,
-        ModelRegistry models
+        InferenceService models
     ) {
         super(CreateRealmIndexAction.NAME, transportService, actionFilters, CreateRealmIndexRequest::new);
         this.client = client;
@@ -72,7 +72,7 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
             }
             putPipeline = new PutPipelineRequest(pipeline, BytesReference.bytes(pipelineDefinition(request)), MediaTypeRegistry.JSON);
             createIndex = new CreateIndexRequest(request.index()).settings(request.indexSettings())
-                .mapping(RealmMapping.mapping(request.sourceField(), model.dimension()));
+                .mapping(RealmMapping.mapping(request.sourceField(), model.encoder().dimension()));
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -80,7 +80,7 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
         client.admin().cluster().putPipeline(putPipeline, ActionListener.wrap(ack -> {
             client.admin().indices().create(createIndex, ActionListener.wrap(created -> {
                 logger.info("created REALM index [{}] over field [{}] with model [{}]", request.index(), request.sourceField(), model.id());
-                listener.onResponse(new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.dimension(), request.reader()));
+                listener.onResponse(new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.encoder().dimension(), request.reader()));
             }, e -> removePipeline(pipeline, e, listener)));
         }, listener::onFailure));
     }

@@ -13,7 +13,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearchrealm.metrics.InferencePoolStats;
 import org.opensearchrealm.metrics.RealmMetrics;
-import org.opensearchrealm.model.ModelRegistry;
+import org.opensearchrealm.model.InferenceService;
 
 import java.io.IOException;
 import java.util.List;
@@ -28,7 +28,7 @@ public final class TransportRealmStatsAction extends TransportNodesAction<
     RealmStatsRequest.NodeRequest,
     RealmNodeStats> {
 
-    private final ModelRegistry models;
+    private final InferenceService models;
     private final RealmMetrics metrics;
 
     @Inject
@@ -37,7 +37,7 @@ public final class TransportRealmStatsAction extends TransportNodesAction<
         ClusterService clusterService,
         TransportService transportService,
         ActionFilters actionFilters,
-        ModelRegistry models,
+        InferenceService models,
         RealmMetrics metrics
     ) {
         super(

@@ -10,7 +10,6 @@ import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearchrealm.metrics.RealmMetrics;
-import org.opensearchrealm.model.Encoder;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.settings.RealmMapping;
@@ -84,14 +83,13 @@ public final class PassageProcessor extends AbstractProcessor {
 
     /** Passages of each document; a document that cannot be split gets its failure instead. */
     private List<List<Passage>> split(List<IngestDocumentWrapper> documents, Exception[] failures) {
-        Encoder encoder = inference.models().encoder(modelId);
         List<List<Passage>> passages = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             List<Passage> documentPassages = List.of();
             try {
                 String text = sourceText(documents.get(i).getIngestDocument());
                 if (text != null) {
-                    documentPassages = splitter.split(text, encoder.wordPieces(text));
+                    documentPassages = splitter.split(text, inference.wordPieces(modelId, text));
                 }
             } catch (Exception e) {
                 failures[i] = e;

@@ -38,7 +38,7 @@ public final class PassageProcessorFactory implements Processor.Factory {
         String modelId = ConfigurationUtils.readStringProperty(PassageProcessor.TYPE, tag, config, MODEL);
         int passageTokens = ConfigurationUtils.readIntProperty(PassageProcessor.TYPE, tag, config, PASSAGE_TOKENS, DEFAULT_PASSAGE_TOKENS);
         int overlapTokens = ConfigurationUtils.readIntProperty(PassageProcessor.TYPE, tag, config, OVERLAP_TOKENS, DEFAULT_OVERLAP_TOKENS);
-        ModelDescriptor model = inference.get().models().descriptor(modelId, ModelDescriptor.Task.EMBEDDING);
+        ModelDescriptor model = inference.get().descriptor(modelId, ModelDescriptor.Task.EMBEDDING);
         int limit = model.maxTokens() - SPECIAL_TOKENS;
         if (passageTokens > limit) {
             throw ConfigurationUtils.newConfigurationException(

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import org.opensearchrealm.model.ModelDescriptor.Pooling;
 
 import java.nio.LongBuffer;
@@ -87,7 +86,7 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
         if (n == 0) {
             return vectors;
         }
-        String prefix = descriptor.prefix(kind);
+        String prefix = descriptor.encoder().prefix(kind);
         TextTokenizer.Tokens[] tokens = new TextTokenizer.Tokens[n];
         for (int i = 0; i < n; i++) {
             tokens[i] = tokenizer.encode(prefix.isEmpty() ? texts.get(i) : prefix + texts.get(i));
@@ -137,7 +136,7 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
 
     /** The output to pool: [batch, tokens, dim] for mean/cls pooling, [batch, dim] for none. */
     private NDArray select(NDList outputs) {
-        Pooling pooling = descriptor.pooling();
+        Pooling pooling = descriptor.encoder().pooling();
         int rank = pooling == Pooling.NONE ? 2 : 3;
         List<String> preferred = pooling == Pooling.NONE
             ? List.of("sentence_embedding", "sentence_embeddings", "embeddings", "pooler_output")
@@ -180,20 +179,20 @@ abstract class BaseEncoder implements Encoder, AutoCloseable {
                 null
             );
         }
-        if (dimension != descriptor.dimension()) {
+        if (dimension != descriptor.encoder().dimension()) {
             throw ModelException.failed(
-                "model [" + descriptor.id() + "] returned vectors of dimension [" + dimension + "] but its model.json says [" + descriptor.dimension() + "]",
+                "model [" + descriptor.id() + "] returned vectors of dimension [" + dimension + "] but its model.json says [" + descriptor.encoder().dimension() + "]",
                 null
             );
         }
         float[][] vectors = new float[batch.size()][];
         for (int b = 0; b < batch.size(); b++) {
-            float[] v = switch (descriptor.pooling()) {
+            float[] v = switch (descriptor.encoder().pooling()) {
                 case NONE -> Arrays.copyOfRange(output.values(), b * dimension, (b + 1) * dimension);
                 case CLS -> Arrays.copyOfRange(output.values(), b * batch.tokens() * dimension, (b * batch.tokens() + 1) * dimension);
                 case MEAN -> meanPool(output.values(), b, batch.tokens(), dimension, batch.mask());
             };
-            if (descriptor.normalize()) {
+            if (descriptor.encoder().normalize()) {
                 normalize(v);
             }
             vectors[b] = v;

@@ -48,7 +48,7 @@ public final class BertQaModel extends GuardedQaModel {
         try {
             NDManager m = NativeLibraries.withPluginClassLoader(() -> NDManager.newBaseManager(Device.cpu(), NativeLibraries.PYTORCH));
             manager = m;
-            BertQaBlock block = new BertQaBlock(descriptor.architecture());
+            BertQaBlock block = new BertQaBlock(descriptor.reader().architecture());
             Shape tokens = new Shape(1, 8);
             NativeLibraries.withPluginClassLoader(() -> {
                 block.initialize(m, DataType.FLOAT32, tokens, tokens, tokens);

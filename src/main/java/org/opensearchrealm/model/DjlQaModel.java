@@ -77,7 +77,7 @@ final class DjlQaModel extends GuardedQaModel {
         long[] expected = { batch.size(), batch.tokens() };
         NDArray start = null;
         NDArray end = null;
-        List<String> names = descriptor.outputs();
+        List<String> names = descriptor.reader().outputs();
         for (NDArray array : outputs) {
             if (names.get(0).equals(array.getName())) {
                 start = array;

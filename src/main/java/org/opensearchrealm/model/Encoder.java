@@ -21,7 +21,7 @@ public interface Encoder {
 
     /** Length of the vectors this encoder returns. */
     default int dimension() {
-        return descriptor().dimension();
+        return descriptor().encoder().dimension();
     }
 
     /**

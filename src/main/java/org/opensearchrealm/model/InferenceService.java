@@ -38,8 +38,32 @@ public final class InferenceService {
         this.batchSize = ModelSettings.MAX_BATCH_SIZE.get(settings);
     }
 
-    public ModelRegistry models() {
-        return models;
+    /** The descriptor of a model that does {@code task}: 404 for an unknown id, 400 for a model of another task. */
+    public ModelDescriptor descriptor(String modelId, ModelDescriptor.Task task) {
+        return models.descriptor(modelId, task);
+    }
+
+    /**
+     * A text's word pieces under an encoder's tokenizer, with their offsets. Blocking (the encoder may load first): call
+     * it from work given to {@link #execute}.
+     */
+    public WordPieces wordPieces(String modelId, String text) {
+        return models.encoder(modelId).wordPieces(text);
+    }
+
+    /** The models loaded on this node, with their memory estimates. */
+    public List<LoadedModel> loadedModels() {
+        return models.loadedModels();
+    }
+
+    /** The node's model memory budget in bytes; negative: none. */
+    public long memoryBudgetBytes() {
+        return models.memoryBudgetBytes();
+    }
+
+    /** The memory estimates of the loaded models, added up. */
+    public long memoryUsedBytes() {
+        return models.memoryUsedBytes();
     }
 
     /** Runs {@code work} on the inference pool; an {@link Error} it throws becomes a failure, not a dead node. */

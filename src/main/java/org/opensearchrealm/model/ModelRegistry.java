@@ -337,7 +337,7 @@ public final class ModelRegistry implements Closeable {
                     "loaded model [{}] ({}) from [{}] in {} ms, memory estimate [{}] bytes, resident memory grew by [{}] bytes",
                     descriptor.id(),
                     descriptor.task() == ModelDescriptor.Task.EMBEDDING
-                        ? descriptor.format().jsonName() + ", " + descriptor.dimension() + " dimensions"
+                        ? descriptor.format().jsonName() + ", " + descriptor.encoder().dimension() + " dimensions"
                         : descriptor.task().jsonName() + ", " + descriptor.format().jsonName(),
                     descriptor.directory(),
                     loadMillis,

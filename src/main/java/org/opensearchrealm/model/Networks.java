@@ -31,14 +31,14 @@ final class Networks {
      */
     static List<String> onnxInputs(ModelDescriptor descriptor, Model model) {
         List<String> names = List.copyOf(model.getBlock().describeInput().keys());
-        if (names.contains(ModelDescriptor.INPUT_IDS) == false || ModelDescriptor.KNOWN_INPUTS.containsAll(names) == false) {
+        if (names.contains(ModelDescriptor.INPUT_IDS) == false || ModelDescriptorParser.KNOWN_INPUTS.containsAll(names) == false) {
             throw ModelException.failed(
                 "ONNX model ["
                     + descriptor.id()
                     + "] declares the inputs "
                     + names
                     + "; supported are "
-                    + ModelDescriptor.KNOWN_INPUTS
+                    + ModelDescriptorParser.KNOWN_INPUTS
                     + ", and [input_ids] is required",
                 null
             );

@@ -29,7 +29,7 @@ final class ReaderLoader {
         QaTokenizer tokenizer = ModelLoader.tokenizer(
             descriptor,
             contents,
-            json -> QaTokenizer.create(json, descriptor.maxTokens(), descriptor.docStride(), descriptor.maxQuestionTokens())
+            json -> QaTokenizer.create(json, descriptor.maxTokens(), descriptor.reader().docStride(), descriptor.reader().maxQuestionTokens())
         );
         QaModel model;
         try {

@@ -34,7 +34,7 @@ public class MissingNativesTests extends OpenSearchTestCase {
                     assertThat(e.getMessage(), containsString(home.toAbsolutePath().normalize().resolve("native").toString()));
                 }
             }
-            assertEquals(16, registry.descriptor("tiny-onnx").dimension());
+            assertEquals(16, registry.descriptor("tiny-onnx").encoder().dimension());
         }
     }
 }

@@ -73,14 +73,14 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         assertEquals(ModelDescriptor.Format.ONNX, d.format());
         assertEquals(Map.of("model", "model.onnx", "tokenizer", "tokenizer.json"), d.files());
         assertEquals(Map.of("model.onnx", HASH_A, "tokenizer.json", HASH_B.toLowerCase(java.util.Locale.ROOT)), d.sha256());
-        assertEquals(384, d.dimension());
-        assertEquals(ModelDescriptor.Pooling.CLS, d.pooling());
-        assertFalse(d.normalize());
+        assertEquals(384, d.encoder().dimension());
+        assertEquals(ModelDescriptor.Pooling.CLS, d.encoder().pooling());
+        assertFalse(d.encoder().normalize());
         assertEquals(512, d.maxTokens());
-        assertEquals("query: ", d.queryPrefix());
-        assertEquals("passage: ", d.passagePrefix());
-        assertEquals("query: ", d.prefix(Encoder.TextKind.QUERY));
-        assertEquals("passage: ", d.prefix(Encoder.TextKind.PASSAGE));
+        assertEquals("query: ", d.encoder().queryPrefix());
+        assertEquals("passage: ", d.encoder().passagePrefix());
+        assertEquals("query: ", d.encoder().prefix(Encoder.TextKind.QUERY));
+        assertEquals("passage: ", d.encoder().prefix(Encoder.TextKind.PASSAGE));
         assertEquals("MIT", d.license());
         assertEquals("somewhere", d.source());
         assertEquals(List.of(), d.inputs());
@@ -96,9 +96,9 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         json = json.replaceFirst("(?m)^\\s*\"license\".*\\n", "").replaceFirst("(?m)^\\s*\"source\".*\\n", "");
         json = json.replaceAll(",\\s*\\n\\s*}\\s*$", "\n}\n");
         ModelDescriptor d = parse(json);
-        assertTrue(d.normalize());
-        assertEquals("", d.queryPrefix());
-        assertEquals("", d.passagePrefix());
+        assertTrue(d.encoder().normalize());
+        assertEquals("", d.encoder().queryPrefix());
+        assertEquals("", d.encoder().passagePrefix());
         assertEquals("", d.license());
         assertEquals("", d.source());
     }
@@ -141,11 +141,11 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         ModelDescriptor d = parse(reader());
         assertEquals(ModelDescriptor.Task.EXTRACTIVE_QA, d.task());
         assertEquals(384, d.maxTokens());
-        assertEquals(128, d.docStride());
-        assertEquals(64, d.maxQuestionTokens());
-        assertEquals(List.of("start_logits", "end_logits"), d.outputs());
-        assertEquals(0, d.dimension());
-        assertNull(d.pooling());
+        assertEquals(128, d.reader().docStride());
+        assertEquals(64, d.reader().maxQuestionTokens());
+        assertEquals(List.of("start_logits", "end_logits"), d.reader().outputs());
+        assertNull("a reader has no encoder fields", d.encoder());
+        assertNotNull(d.reader());
         assertEquals(List.of(), d.inputs());
         assertThat(d.toString(), containsString("extractive_qa"));
         assertEquals(d, parse(reader()));
@@ -155,9 +155,9 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
             "\"max_tokens\": 256, \"doc_stride\": 64, \"max_question_tokens\": 32, \"outputs\": [\"s\", \"e\"]"
         );
         ModelDescriptor c = parse(custom);
-        assertEquals(64, c.docStride());
-        assertEquals(32, c.maxQuestionTokens());
-        assertEquals(List.of("s", "e"), c.outputs());
+        assertEquals(64, c.reader().docStride());
+        assertEquals(32, c.reader().maxQuestionTokens());
+        assertEquals(List.of("s", "e"), c.reader().outputs());
         assertNotEquals(d, c);
 
         String ts = reader().replace("\"onnx\",", "\"torchscript\",").replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"inputs\": [\"input_ids\", \"attention_mask\", \"token_type_ids\"]");
@@ -206,11 +206,11 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         String djl = reader().replace("\"onnx\",", "\"djl\",").replace("\"max_tokens\": 384", "\"max_tokens\": 384, " + architecture);
         ModelDescriptor d = parse(djl);
         assertEquals(ModelDescriptor.Format.DJL, d.format());
-        assertEquals(new BertConfig(100, 32, 2, 4, 64, 64, 2, 1e-12f, 0f), d.architecture());
+        assertEquals(new BertConfig(100, 32, 2, 4, 64, 64, 2, 1e-12f, 0f), d.reader().architecture());
         assertEquals(d, parse(djl));
         assertNotEquals(d, parse(djl.replace("\"layers\": 2", "\"layers\": 3")));
-        assertNull(parse(reader()).architecture());
-        assertEquals(1e-5f, parse(djl.replace("\"max_positions\": 64", "\"max_positions\": 64, \"layer_norm_eps\": 1e-5, \"type_vocab\": 1")).architecture().layerNormEpsilon(), 0f);
+        assertNull(parse(reader()).reader().architecture());
+        assertEquals(1e-5f, parse(djl.replace("\"max_positions\": 64", "\"max_positions\": 64, \"layer_norm_eps\": 1e-5, \"type_vocab\": 1")).reader().architecture().layerNormEpsilon(), 0f);
 
         assertInvalid(reader().replace("\"onnx\",", "\"djl\","), "[architecture] is required for djl models");
         assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, " + architecture), "[architecture] applies only to djl models");
@@ -233,7 +233,7 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         ModelDescriptor d = ModelDescriptor.load(repo.resolve("models/realm-reader-minilm/model.json"));
         assertEquals(ModelDescriptor.Task.EXTRACTIVE_QA, d.task());
         assertEquals(ModelDescriptor.Format.DJL, d.format());
-        assertEquals(BertConfig.miniLmL6().withDropout(0f), d.architecture());
+        assertEquals(BertConfig.miniLmL6().withDropout(0f), d.reader().architecture());
         assertEquals(384, d.maxTokens());
         assertEquals("reader.safetensors", d.files().get(ModelDescriptor.ROLE_MODEL));
     }
@@ -244,8 +244,8 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
             ModelDescriptor d = ModelDescriptor.load(ModelTestSupport.fixtures().resolve(id).resolve("model.json"));
             assertEquals(ModelDescriptor.Task.EXTRACTIVE_QA, d.task());
             assertEquals(64, d.maxTokens());
-            assertEquals(16, d.docStride());
-            assertEquals(16, d.maxQuestionTokens());
+            assertEquals(16, d.reader().docStride());
+            assertEquals(16, d.reader().maxQuestionTokens());
         }
     }
 
@@ -330,8 +330,8 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
     public void testPooling() {
         assertInvalid(with("pooling", null), "[pooling] is required, one of [mean, cls, none]");
         assertInvalid(with("pooling", "\"max\""), "[pooling] must be one of [mean, cls, none], got a string [max]");
-        assertEquals(ModelDescriptor.Pooling.MEAN, parse(with("pooling", "\"mean\"")).pooling());
-        assertEquals(ModelDescriptor.Pooling.NONE, parse(with("pooling", "\"none\"")).pooling());
+        assertEquals(ModelDescriptor.Pooling.MEAN, parse(with("pooling", "\"mean\"")).encoder().pooling());
+        assertEquals(ModelDescriptor.Pooling.NONE, parse(with("pooling", "\"none\"")).encoder().pooling());
     }
 
     public void testNormalize() {
@@ -376,17 +376,17 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
     public void testDefaultDescriptors() throws Exception {
         Path repo = Path.of(System.getProperty("user.dir"));
         ModelDescriptor minilm = ModelDescriptor.load(repo.resolve("models/all-minilm-l6-v2/model.json"));
-        assertEquals(ModelDescriptor.Pooling.MEAN, minilm.pooling());
+        assertEquals(ModelDescriptor.Pooling.MEAN, minilm.encoder().pooling());
         assertEquals(256, minilm.maxTokens());
-        assertEquals(384, minilm.dimension());
-        assertTrue(minilm.normalize());
+        assertEquals(384, minilm.encoder().dimension());
+        assertTrue(minilm.encoder().normalize());
         assertEquals("Apache-2.0", minilm.license());
         ModelDescriptor bge = ModelDescriptor.load(repo.resolve("models/bge-small-en-v15/model.json"));
-        assertEquals(ModelDescriptor.Pooling.CLS, bge.pooling());
+        assertEquals(ModelDescriptor.Pooling.CLS, bge.encoder().pooling());
         assertEquals(512, bge.maxTokens());
-        assertEquals(384, bge.dimension());
-        assertEquals("Represent this sentence for searching relevant passages: ", bge.queryPrefix());
-        assertEquals("", bge.passagePrefix());
+        assertEquals(384, bge.encoder().dimension());
+        assertEquals("Represent this sentence for searching relevant passages: ", bge.encoder().queryPrefix());
+        assertEquals("", bge.encoder().passagePrefix());
         assertEquals("MIT", bge.license());
         // one "file": "hash" pair per line
         for (String id : List.of("all-minilm-l6-v2", "bge-small-en-v15")) {

@@ -345,7 +345,7 @@ public class TinyModelTests extends OpenSearchTestCase {
         assertThat(e.getMessage(), containsString("model [broken] is not usable: invalid model descriptor"));
         assertThat(e.getMessage(), containsString("[files] is required"));
         assertTrue(registry.invalidModels().containsKey("broken"));
-        assertEquals(384, registry.descriptor("all-minilm-l6-v2").dimension());
+        assertEquals(384, registry.descriptor("all-minilm-l6-v2").encoder().dimension());
         assertEquals(
             ModelTestSupport.pluginHome().resolve("models/all-minilm-l6-v2").toAbsolutePath().normalize(),
             registry.descriptor("all-minilm-l6-v2").directory()
