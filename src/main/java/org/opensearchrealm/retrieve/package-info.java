@@ -1,0 +1,12 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * Retrieval: the maximum inner product search over the passage vectors of REALM indices (a nested k-NN query with
+ * inner hits, run as the caller), returning the best passages across documents with their exact offsets in the source
+ * field, kept only where the caller's view of the source field holds them.
+ *
+ * <p>May import: {@code settings}.
+ */
+package org.opensearchrealm.retrieve;
