@@ -120,7 +120,8 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         // the processor factory is built before createComponents runs, so it reaches the inference service lazily
-        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference, metrics));
+        ClusterService clusterService = parameters.ingestService.getClusterService();
+        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference, clusterService::state, metrics));
     }
 
     @Override

@@ -19,13 +19,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * {@code realm_passages}: cuts a document's source field into passages, embeds them, and stores them (text, offsets,
  * vector) as the document's nested passages. All documents of a bulk request are embedded together, in batches; a
- * document whose passages cannot all be embedded is rejected whole, so none is indexed with missing vectors.
+ * document whose passages cannot all be embedded is rejected whole, so none is indexed with missing vectors. A
+ * document bound for an index of another embedding space ({@link EmbeddingSpaceCheck}) is refused before anything is
+ * embedded.
  */
 public final class PassageProcessor extends AbstractProcessor {
 
@@ -35,6 +38,7 @@ public final class PassageProcessor extends AbstractProcessor {
     private final String sourceField;
     private final String modelId;
     private final PassageSplitter splitter;
+    private final EmbeddingSpaceCheck targetCheck;
     private final InferenceService inference;
     private final RealmMetrics metrics;
 
@@ -44,6 +48,7 @@ public final class PassageProcessor extends AbstractProcessor {
         String sourceField,
         String modelId,
         PassageSplitter splitter,
+        EmbeddingSpaceCheck targetCheck,
         InferenceService inference,
         RealmMetrics metrics
     ) {
@@ -51,6 +56,7 @@ public final class PassageProcessor extends AbstractProcessor {
         this.sourceField = sourceField;
         this.modelId = modelId;
         this.splitter = splitter;
+        this.targetCheck = targetCheck;
         this.inference = inference;
         this.metrics = metrics;
     }
@@ -82,19 +88,33 @@ public final class PassageProcessor extends AbstractProcessor {
         }));
     }
 
-    /** Passages of each document; a document that cannot be split gets its failure instead. */
+    /**
+     * Passages of each document; a document that cannot be split gets its failure instead. The model is loaded for the
+     * first document not refused by {@link #targetCheck}, so that refused documents load no model of another space.
+     */
     private List<List<Passage>> split(List<IngestDocumentWrapper> documents, Exception[] failures) {
-        Encoder encoder = inference.models().encoder(modelId);
+        Encoder encoder = null;
         List<List<Passage>> passages = new ArrayList<>(documents.size());
+        Map<String, Optional<String>> refusals = new HashMap<>(); // by target index: a bulk's documents mostly share one
         for (int i = 0; i < documents.size(); i++) {
             List<Passage> documentPassages = List.of();
-            try {
-                String text = sourceText(documents.get(i).getIngestDocument());
-                if (text != null) {
-                    documentPassages = splitter.split(text, encoder.wordPieces(text));
+            IngestDocument document = documents.get(i).getIngestDocument();
+            String index = (String) document.getSourceAndMetadata().get(IngestDocument.Metadata.INDEX.getFieldName());
+            Optional<String> refusal = refusals.computeIfAbsent(String.valueOf(index), k -> Optional.ofNullable(targetCheck.refusal(index)));
+            if (refusal.isPresent()) {
+                failures[i] = new IllegalArgumentException(refusal.get());
+            } else {
+                if (encoder == null) {
+                    encoder = inference.models().encoder(modelId); // a model that cannot load fails the whole batch
                 }
-            } catch (Exception e) {
-                failures[i] = e;
+                try {
+                    String text = sourceText(document);
+                    if (text != null) {
+                        documentPassages = splitter.split(text, encoder.wordPieces(text));
+                    }
+                } catch (Exception e) {
+                    failures[i] = e;
+                }
             }
             passages.add(documentPassages);
         }

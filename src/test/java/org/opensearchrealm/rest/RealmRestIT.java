@@ -302,6 +302,36 @@ public class RealmRestIT extends RealmRestSupport {
         assertThat(errorFor(new Request("GET", "/kb/_doc/number")).getResponse().getStatusLine().getStatusCode(), equalTo(404));
     }
 
+    /** A hand-edited pipeline that embeds with another model than the index's is refused, per document. */
+    @SuppressWarnings("unchecked")
+    public void testPipelineWithAnotherModelIsRefused() throws IOException {
+        createRealmIndex("kb", ONE_SHARD);
+        String otherModel = json(obj("processors", List.of(obj("realm_passages", obj("field", "text", "model", "bge-small-en-v15")))));
+        client().performRequest(request("PUT", "/_ingest/pipeline/realm-kb", otherModel));
+
+        assertError(errorFor(request("PUT", "/kb/_doc/one", json(obj("text", Texts.CHESS)))), 400, null, "kb", "all-minilm-l6-v2", "bge-small-en-v15");
+
+        Request bulk = request(
+            "POST",
+            "/kb/_bulk",
+            "{\"index\":{\"_id\":\"a\"}}\n" + json(obj("text", Texts.WHALES)) + "\n{\"index\":{\"_id\":\"b\"}}\n" + json(obj("text", Texts.BREAD)) + "\n"
+        );
+        bulk.addParameter("refresh", "true");
+        Map<String, Object> response = entityAsMap(client().performRequest(bulk));
+        assertThat(response.get("errors"), equalTo(true));
+        List<Map<String, Map<String, Object>>> items = (List<Map<String, Map<String, Object>>>) response.get("items");
+        assertThat(items, hasSize(2));
+        for (Map<String, Map<String, Object>> item : items) {
+            Map<String, Object> index = item.get("index");
+            assertThat(json(index), index.get("status"), equalTo(400));
+            String reason = json(index.get("error"));
+            for (String fragment : List.of("[kb]", "[all-minilm-l6-v2]", "[bge-small-en-v15]")) {
+                assertThat(reason, containsString(fragment));
+            }
+        }
+        assertThat(entityAsMap(client().performRequest(new Request("GET", "/kb/_count"))).get("count"), equalTo(0));
+    }
+
     @SuppressWarnings("unchecked")
     public void testReindexReplacesPassages() throws IOException {
         createRealmIndex("kb", SMALL_PASSAGES);
