@@ -262,6 +262,29 @@ public class RealmRestIT extends RealmRestSupport {
     }
 
     /** Offsets are in UTF-16 code units of the source, as Java's and JavaScript's substring count them. */
+    /** As for {@code _search}, URL parameters override the body: {@code q} over {@code query}, {@code k} over {@code k}. */
+    public void testUrlParametersOverrideTheBody() throws IOException {
+        createRealmIndex("kb", ONE_SHARD);
+        bulk(
+            "kb",
+            List.of(Map.of("_id", "volcano", "doc", obj("text", Texts.VOLCANO)), Map.of("_id", "bread", "doc", obj("text", Texts.BREAD)))
+        );
+        for (String method : List.of("GET", "POST")) {
+            Request request = request(method, "/kb/_realm", json(obj("query", "magma eruption of a volcano", "k", 5)));
+            request.addParameter("q", "sourdough starter and loaf");
+            request.addParameter("k", "1");
+            List<Map<String, Object>> found = passages(entityAsMap(client().performRequest(request)));
+            assertThat(method, found, hasSize(1));
+            assertThat(method, found.get(0).get("_id"), equalTo("bread"));
+        }
+        // body fields without a URL parameter still apply
+        Request onlyQ = request("GET", "/kb/_realm", json(obj("k", 1)));
+        onlyQ.addParameter("q", "magma eruption of a volcano");
+        List<Map<String, Object>> found = passages(entityAsMap(client().performRequest(onlyQ)));
+        assertThat(found, hasSize(1));
+        assertThat(found.get(0).get("_id"), equalTo("volcano"));
+    }
+
     public void testOffsetsWithNonAsciiText() throws IOException {
         createRealmIndex("intl", "{\"passage_tokens\":24,\"overlap_tokens\":4,\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
         indexDoc("intl", "d", obj("text", Texts.DESSERT));
