@@ -10,6 +10,7 @@ import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearchrealm.index.RealmMapping;
+import org.opensearchrealm.index.SourceFieldValues;
 import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder;
 import org.opensearchrealm.model.Encoder.TextKind;
@@ -121,8 +122,15 @@ public final class PassageProcessor extends AbstractProcessor {
         return passages;
     }
 
+    /** The source field's text, also when documents write the dotted field as one key ({@link SourceFieldValues}). */
     private String sourceText(IngestDocument document) {
-        Object value = document.getFieldValue(sourceField, Object.class, true);
+        List<Object> values = SourceFieldValues.of(document.getSourceAndMetadata(), sourceField);
+        if (values.size() > 1) {
+            throw new IllegalArgumentException(
+                "field [" + sourceField + "] is given " + values.size() + " times (as objects and as dotted keys), but must be one string to be cut into passages"
+            );
+        }
+        Object value = values.isEmpty() ? null : values.get(0);
         if (value == null || value instanceof String) {
             return (String) value;
         }

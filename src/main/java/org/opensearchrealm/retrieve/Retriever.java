@@ -9,7 +9,6 @@ import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.xcontent.json.JsonXContent;
-import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.ToXContent;
@@ -25,6 +24,7 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.index.RealmMapping;
+import org.opensearchrealm.index.SourceFieldValues;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -136,9 +136,10 @@ public final class Retriever {
                 continue;
             }
             String sourceField = sourceFields.get(hit.getIndex());
-            Object visibleSource = sourceField == null || hit.hasSource() == false
-                ? null
-                : XContentMapValues.extractValue(sourceField, hit.getSourceAsMap());
+            List<Object> sourceValues = sourceField == null || hit.hasSource() == false
+                ? List.of()
+                : SourceFieldValues.of(hit.getSourceAsMap(), sourceField);
+            Object visibleSource = sourceValues.size() == 1 ? sourceValues.get(0) : null;
             int hidden = 0;
             for (SearchHit passage : inner) {
                 Map<String, Object> source = passage.getSourceAsMap();

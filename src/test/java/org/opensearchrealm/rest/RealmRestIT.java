@@ -295,6 +295,40 @@ public class RealmRestIT extends RealmRestSupport {
         assertCovers(Texts.CAFE, all.stream().filter(p -> "cafe".equals(p.get("_id"))).toList(), true);
     }
 
+    /** A dotted source field is read whether documents write it as objects, as one dotted key, or mixed. */
+    public void testDottedSourceField() throws IOException {
+        createRealmIndex("dotted", "{\"source_field\":\"a.b.c\",\"reader\":\"\",\"settings\":{\"number_of_shards\":1}}");
+        Map<String, String> texts = Map.of(
+            "objects",
+            Texts.VOLCANO,
+            "dotted",
+            Texts.BREAD,
+            "mixed",
+            Texts.CHESS,
+            "mixed-2",
+            Texts.WHALES,
+            "beside-an-object",
+            Texts.DESSERT
+        );
+        indexDoc("dotted", "objects", obj("a", obj("b", obj("c", Texts.VOLCANO))));
+        indexDoc("dotted", "dotted", obj("a.b.c", Texts.BREAD));
+        indexDoc("dotted", "mixed", obj("a", obj("b.c", Texts.CHESS)));
+        indexDoc("dotted", "mixed-2", obj("a.b", obj("c", Texts.WHALES)));
+        // object "a" without the field, and the field as a dotted key beside it
+        indexDoc("dotted", "beside-an-object", obj("a", obj("title", "dessert"), "a.b.c", Texts.DESSERT));
+        List<Map<String, Object>> all = allPassagesOf("dotted", "bread, chess, whales, custard and volcanoes", 100);
+        assertThat(idsOf(all), equalTo(texts.keySet()));
+        for (Map<String, Object> p : all) {
+            String source = texts.get((String) p.get("_id"));
+            assertThat(p.get("text"), equalTo(source.substring((Integer) p.get("start"), (Integer) p.get("end"))));
+        }
+        assertThat(passages(realmPost("dotted", obj("query", "sourdough starter", "k", 1))).get(0).get("_id"), equalTo("dotted"));
+
+        // the field given twice (as objects and as a dotted key) has two values: refused like an array
+        Request twice = request("PUT", "/dotted/_doc/twice", json(obj("a", obj("b", obj("c", "one")), "a.b.c", "two")));
+        assertError(errorFor(twice), 400, null, "a.b.c");
+    }
+
     public void testBulkItemWithNonStringTextFails() throws IOException {
         createRealmIndex("kb", ONE_SHARD);
         String body = "{\"index\":{\"_id\":\"ok-1\"}}\n"
