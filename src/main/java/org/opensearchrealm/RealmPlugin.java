@@ -38,6 +38,7 @@ import org.opensearchrealm.action.TransportReadAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.action.TransportRealmStatsAction;
 import org.opensearchrealm.index.RealmSettings;
+import org.opensearchrealm.index.UnknownRealmSettingsFilter;
 import org.opensearchrealm.ingest.BulkUpdateFilter;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
@@ -127,7 +128,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     @Override
     public List<ActionFilter> getActionFilters() {
         // built in createComponents, which a node runs before it asks for filters
-        return bulkUpdates == null ? List.of() : List.of(bulkUpdates);
+        return bulkUpdates == null ? List.of(new UnknownRealmSettingsFilter()) : List.of(bulkUpdates, new UnknownRealmSettingsFilter());
     }
 
     @Override

@@ -191,6 +191,62 @@ public class RealmRestIT extends RealmRestSupport {
         assertThat(createRealmIndex("p", "{\"passage_tokens\":254,\"overlap_tokens\":253}").get("acknowledged"), equalTo(true));
     }
 
+    /** An index.realm.* setting the plugin does not have is called unknown, with the ones that can be given. */
+    public void testUnknownRealmSettingIsNamedUnknown() throws IOException {
+        for (String key : List.of("index.realm.bogus", "realm.bogus")) {
+            ResponseException e = errorFor(request("PUT", "/_plugins/_realm/indices/s", json(obj("settings", obj(key, 1)))));
+            assertError(
+                e,
+                400,
+                null,
+                "unknown",
+                key,
+                "index.realm.no_answer_threshold",
+                "index.realm.max_answer_tokens",
+                "index.realm.retrieval_temperature"
+            );
+            assertThat(e.getMessage(), not(containsString("set by the plugin")));
+        }
+        assertFalse(indexExists("s"));
+
+        createRealmIndex("kb", ONE_SHARD);
+        for (String key : List.of("index.realm.bogus", "realm.bogus")) {
+            assertError(
+                errorFor(request("PUT", "/kb/_settings", json(obj(key, 1)))),
+                400,
+                null,
+                "unknown",
+                key,
+                "index.realm.reader",
+                "index.realm.no_answer_threshold",
+                "index.realm.max_answer_tokens",
+                "index.realm.retrieval_temperature"
+            );
+        }
+        // the create-index API of OpenSearch itself
+        assertError(
+            errorFor(request("PUT", "/plain", json(obj("settings", obj("index.realm.bogus", 1))))),
+            400,
+            null,
+            "unknown",
+            "index.realm.bogus",
+            "index.realm.model",
+            "index.realm.source_field",
+            "index.realm.reader"
+        );
+        assertFalse(indexExists("plain"));
+        // settings that exist are taken as before
+        client().performRequest(request("PUT", "/kb/_settings", json(obj("index.realm.no_answer_threshold", 0.5))));
+        assertThat(getIndexSettingsAsMap("kb").get("index.realm.no_answer_threshold"), equalTo("0.5"));
+        assertError(
+            errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"index.realm.source_field\":\"body\"}}")),
+            400,
+            null,
+            "index.realm.source_field",
+            "set by the plugin"
+        );
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // ingest and retrieval
 
