@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.rest;
 
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.common.Strings;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
@@ -23,7 +24,9 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 /**
  * {@code POST /{index}/_realm} with {@code {"query": "...", "k": 5, "filter": {...}, "num_answers": 3, "explain": false,
  * "read": true}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true}. A URL parameter given
- * with a body overrides the body's field, as {@code _search}'s {@code q} and {@code size} do.
+ * with a body overrides the body's field, as {@code _search}'s {@code q} and {@code size} do. The indices resolve as for
+ * {@code _search}, with its URL parameters {@code ignore_unavailable}, {@code allow_no_indices} and
+ * {@code expand_wildcards}.
  */
 public final class RestRealmSearchAction extends BaseRestHandler {
 
@@ -79,7 +82,7 @@ public final class RestRealmSearchAction extends BaseRestHandler {
             body.numAnswers,
             body.explain,
             body.read
-        );
+        ).indicesOptions(IndicesOptions.fromRequest(request, RealmSearchRequest.DEFAULT_INDICES_OPTIONS));
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 

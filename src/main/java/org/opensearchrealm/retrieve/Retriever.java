@@ -8,6 +8,7 @@ import org.apache.logging.log4j.Logger;
 import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -77,11 +78,13 @@ public final class Retriever {
     }
 
     /**
-     * @param sourceFields the source field of each REALM index the search may reach, by concrete index name; passages
-     *                     of other indices are left out
+     * @param indicesOptions how {@code indices} resolve, as the {@code _realm} request asked
+     * @param sourceFields   the source field of each REALM index the search may reach, by concrete index name; passages
+     *                       of other indices are left out
      */
     public void retrieve(
         String[] indices,
+        IndicesOptions indicesOptions,
         Map<String, String> sourceFields,
         float[] vector,
         int k,
@@ -90,7 +93,7 @@ public final class Retriever {
     ) {
         SearchRequest search;
         try {
-            search = new SearchRequest(indices).source(source(vector, k, filter, sourceFields.values()));
+            search = new SearchRequest(indices).indicesOptions(indicesOptions).source(source(vector, k, filter, sourceFields.values()));
         } catch (IOException e) {
             listener.onFailure(e);
             return;

@@ -598,6 +598,81 @@ public class RealmRestIT extends RealmRestSupport {
         assertError(errorFor(realmRequest("kb-a,missing", "{\"query\":\"magma\"}")), 404, "index_not_found_exception", "missing");
     }
 
+    /**
+     * {@code ignore_unavailable}, {@code allow_no_indices} and {@code expand_wildcards} resolve the indices of
+     * {@code _realm} as they do for {@code _search}: the same status, passages of the indices that {@code _search} hits.
+     */
+    public void testIndicesOptionsAsForSearch() throws IOException {
+        createRealmIndex("kb-a", ONE_SHARD);
+        createRealmIndex("kb-b", ONE_SHARD);
+        createRealmIndex("kb-closed", ONE_SHARD);
+        indexDoc("kb-a", "volcano", obj("text", Texts.VOLCANO));
+        indexDoc("kb-b", "bread", obj("text", Texts.BREAD));
+        client().performRequest(new Request("POST", "/kb-closed/_close"));
+
+        List<List<String>> cases = List.of(
+            List.of("kb-a,missing", "ignore_unavailable=true"),
+            List.of("kb-a,missing", "ignore_unavailable=false"),
+            List.of("missing", "ignore_unavailable=true"),
+            List.of("missing", "ignore_unavailable=true&allow_no_indices=false"),
+            List.of("nothing-*", "allow_no_indices=false"),
+            List.of("nothing-*", "allow_no_indices=true"),
+            List.of("kb-*", "allow_no_indices=false"),
+            List.of("kb-*", "expand_wildcards=none"),
+            List.of("kb-*", "expand_wildcards=none&allow_no_indices=false"),
+            List.of("kb-*", "expand_wildcards=open"),
+            List.of("kb-*", "expand_wildcards=closed"),
+            List.of("kb-*", "expand_wildcards=closed&ignore_unavailable=true"),
+            List.of("kb-*", "expand_wildcards=all"),
+            List.of("kb-*", "expand_wildcards=all&ignore_unavailable=true"),
+            List.of("kb-closed", "ignore_unavailable=true"),
+            List.of("kb-closed,kb-b", "ignore_unavailable=true"),
+            List.of("kb-a", "expand_wildcards=bogus"),
+            List.of("kb-a", "ignore_unavailable=maybe")
+        );
+        for (List<String> c : cases) {
+            String what = c.get(0) + "?" + c.get(1);
+            Response search = performAllowingErrors(withParams(new Request("GET", "/" + c.get(0) + "/_search"), c.get(1)));
+            for (String method : List.of("GET", "POST")) {
+                Request realm = withParams(new Request(method, "/" + c.get(0) + "/_realm"), c.get(1));
+                realm.setJsonEntity(json(obj("query", "bread and volcanoes", "k", 10)));
+                Response answer = performAllowingErrors(realm);
+                int status = search.getStatusLine().getStatusCode();
+                assertThat(method + " " + what, answer.getStatusLine().getStatusCode(), equalTo(status));
+                if (status == 200) {
+                    Set<Object> searched = ((List<?>) ((Map<?, ?>) entityAsMap(search).get("hits")).get("hits")).stream()
+                        .map(h -> ((Map<?, ?>) h).get("_index"))
+                        .collect(Collectors.toSet());
+                    Set<Object> realmIndices = passages(entityAsMap(answer)).stream().map(p -> p.get("_index")).collect(Collectors.toSet());
+                    assertThat(method + " " + what, realmIndices, equalTo(searched));
+                } else {
+                    assertError(new ResponseException(answer), status, null);
+                }
+            }
+        }
+        // the passages of the indices that remain, after a missing one is skipped
+        Request skipMissing = realmRequest("kb-a,missing", "{\"query\":\"magma\"}");
+        skipMissing.addParameter("ignore_unavailable", "true");
+        assertThat(idsOf(passages(entityAsMap(client().performRequest(skipMissing)))), equalTo(Set.of("volcano")));
+    }
+
+    private static Request withParams(Request request, String params) {
+        for (String param : params.split("&")) {
+            String[] kv = param.split("=", 2);
+            request.addParameter(kv[0], kv[1]);
+        }
+        return request;
+    }
+
+    /** The response, whatever its status. */
+    private static Response performAllowingErrors(Request request) throws IOException {
+        try {
+            return client().performRequest(request);
+        } catch (ResponseException e) {
+            return e.getResponse();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // errors of _realm
 
