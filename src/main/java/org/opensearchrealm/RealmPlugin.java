@@ -35,6 +35,7 @@ import org.opensearchrealm.action.RealmStatsAction;
 import org.opensearchrealm.action.TransportCreateRealmIndexAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.action.TransportRealmStatsAction;
+import org.opensearchrealm.action.UnknownRealmSettingsFilter;
 import org.opensearchrealm.ingest.BulkUpdateFilter;
 import org.opensearchrealm.ingest.PassageProcessor;
 import org.opensearchrealm.ingest.PassageProcessorFactory;
@@ -123,13 +124,14 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         // the processor factory is built before createComponents runs, so it reaches the inference service lazily
-        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference, metrics));
+        ClusterService clusterService = parameters.ingestService.getClusterService();
+        return Map.of(PassageProcessor.TYPE, new PassageProcessorFactory(() -> inference, clusterService::state, metrics));
     }
 
     @Override
     public List<ActionFilter> getActionFilters() {
         // built in createComponents, which a node runs before it asks for filters
-        return bulkUpdates == null ? List.of() : List.of(bulkUpdates);
+        return bulkUpdates == null ? List.of(new UnknownRealmSettingsFilter()) : List.of(bulkUpdates, new UnknownRealmSettingsFilter());
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.Strings;
+import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.index.IndexNotFoundException;
@@ -26,9 +27,11 @@ import org.opensearchrealm.answer.AnswerPassage;
 import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.answer.PassageExplanation;
 import org.opensearchrealm.model.ModelFiles;
+import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.model.ModelTestSupport;
 import org.opensearchrealm.model.Reader;
 import org.opensearchrealm.retrieve.RetrievedPassage;
+import org.opensearchrealm.settings.RealmMapping;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -258,6 +261,50 @@ public class RealmIntegTests extends ReadIntegTestSupport {
             assertNotNull(item.getFailureMessage());
         }
         assertEquals(0, client().prepareSearch("broken-kb").setSize(0).get().getHits().getTotalHits().value());
+    }
+
+    /** Fails unless every item failed with 400 and a reason naming every fragment. */
+    private static void assertAllRefused(BulkResponse bulk, String... fragments) {
+        assertTrue(bulk.hasFailures());
+        for (BulkItemResponse item : bulk.getItems()) {
+            assertTrue(item.getId(), item.isFailed());
+            assertEquals(item.getFailureMessage(), RestStatus.BAD_REQUEST, item.status());
+            for (String fragment : fragments) {
+                assertTrue(item.getFailureMessage(), item.getFailureMessage().contains(fragment));
+            }
+        }
+    }
+
+    /** A hand-edited pipeline cannot put vectors of another model, or of another dimension, into an index. */
+    public void testProcessorOfAnotherEmbeddingSpaceIsRefused() throws Exception {
+        createRealmIndex("space-kb", "all-minilm-l6-v2", 24);
+        String otherModel = "{\"processors\":[{\"realm_passages\":{\"field\":\"text\",\"model\":\"bge-small-en-v15\"}}]}";
+        assertAcked(
+            client().admin()
+                .cluster()
+                .preparePutPipeline(CreateRealmIndexRequest.pipelineId("space-kb"), new BytesArray(otherModel), MediaTypeRegistry.JSON)
+                .get()
+        );
+        assertAcked(client().admin().indices().prepareAliases().addAlias("space-kb", "space-alias").get());
+        assertAllRefused(index("space-kb", Map.of("a", "Some text.", "b", "More text.")), "space-kb", "all-minilm-l6-v2", "bge-small-en-v15");
+        assertAllRefused(index("space-alias", Map.of("c", "Through the alias.")), "space-kb", "all-minilm-l6-v2", "bge-small-en-v15");
+        assertEquals(0, client().prepareSearch("space-kb").setSize(0).get().getHits().getTotalHits().value());
+        for (ModelRegistry models : internalCluster().getInstances(ModelRegistry.class)) {
+            assertFalse("a refused document loads no model", models.isLoaded("bge-small-en-v15"));
+        }
+
+        // an index of the caller's own, mapped for vectors of 8 dimensions, fed by a pipeline with a 384-dimension model
+        String miniLm = "{\"processors\":[{\"realm_passages\":{\"field\":\"text\",\"model\":\"all-minilm-l6-v2\"}}]}";
+        assertAcked(client().admin().cluster().preparePutPipeline("own-pipeline", new BytesArray(miniLm), MediaTypeRegistry.JSON).get());
+        assertAcked(
+            client().admin()
+                .indices()
+                .prepareCreate("own-index")
+                .setSettings(Settings.builder().put("index.knn", true).put("index.default_pipeline", "own-pipeline"))
+                .setMapping(RealmMapping.mapping("text", 8))
+                .get()
+        );
+        assertAllRefused(index("own-index", Map.of("d", "Some text.")), "own-index", "[8]", "[384]", "all-minilm-l6-v2");
     }
 
     public void testErrors() {

@@ -17,6 +17,7 @@ import org.opensearchrealm.settings.RealmSettings;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 import static org.opensearch.action.ValidateActions.addValidationError;
@@ -113,6 +114,8 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
             String full = key.startsWith("index.") ? key : "index." + key;
             if (full.equals(RealmSettings.INDEX_READER.getKey())) {
                 e = addValidationError("setting [" + key + "] cannot be given in [settings]; give the reader as [reader]", e);
+            } else if (full.startsWith("index.realm.") && RealmSettings.all().stream().noneMatch(s -> s.getKey().equals(full))) {
+                e = addValidationError(UnknownRealmSettingsFilter.unknownSetting(key, List.copyOf(USER_SETTINGS)), e);
             } else if (USER_SETTINGS.contains(full) == false
                 && (full.startsWith("index.realm.") || full.equals("index.default_pipeline") || full.equals("index.knn"))) {
                     e = addValidationError("setting [" + key + "] is set by the plugin and cannot be given", e);

@@ -27,6 +27,8 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
     public static final int DEFAULT_K = 5;
     public static final int DEFAULT_NUM_ANSWERS = AnswerScorer.DEFAULT_NUM_ANSWERS;
     public static final int MAX_NUM_ANSWERS = 20;
+    /** How indices resolve unless the request says otherwise: as {@code _search}'s (missing or closed named index: an error). */
+    public static final IndicesOptions DEFAULT_INDICES_OPTIONS = IndicesOptions.strictExpandOpenAndForbidClosed();
 
     private String[] indices;
     private final String query;
@@ -35,6 +37,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
     private final int numAnswers;
     private final boolean explain;
     private final Boolean read;
+    private IndicesOptions indicesOptions = DEFAULT_INDICES_OPTIONS;
 
     /** Retrieval with the indices' reader, if they have one: 3 answers, no explanation. */
     public RealmSearchRequest(String[] indices, String query, int k, QueryBuilder filter) {
@@ -65,6 +68,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         numAnswers = in.readVInt();
         explain = in.readBoolean();
         read = in.readOptionalBoolean();
+        indicesOptions = IndicesOptions.readIndicesOptions(in);
     }
 
     @Override
@@ -77,6 +81,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         out.writeVInt(numAnswers);
         out.writeBoolean(explain);
         out.writeOptionalBoolean(read);
+        indicesOptions.writeIndicesOptions(out);
     }
 
     @Override
@@ -135,9 +140,15 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         return this;
     }
 
+    /** How the indices resolve: {@code ignore_unavailable}, {@code allow_no_indices}, {@code expand_wildcards}. */
     @Override
     public IndicesOptions indicesOptions() {
-        return IndicesOptions.strictExpandOpenAndForbidClosed();
+        return indicesOptions;
+    }
+
+    public RealmSearchRequest indicesOptions(IndicesOptions indicesOptions) {
+        this.indicesOptions = Objects.requireNonNull(indicesOptions);
+        return this;
     }
 
     @Override
@@ -150,6 +161,8 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
             + numAnswers
             + ", read="
             + read
+            + ", indices_options="
+            + indicesOptions
             + ", query=["
             + query
             + "]}";

@@ -122,7 +122,8 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         inference.embed(modelId, List.of(request.query()), TextKind.QUERY, ActionListener.wrap(vectors -> {
             double encodeMillis = (System.nanoTime() - start) / 1e6;
             long searchStart = System.nanoTime();
-            retriever.retrieve(request.indices(), sourceFields, vectors[0], request.k(), request.filter(), ActionListener.wrap(retrieval -> {
+            String[] indices = request.indices();
+            retriever.retrieve(indices, request.indicesOptions(), sourceFields, vectors[0], request.k(), request.filter(), ActionListener.wrap(retrieval -> {
                 double searchMillis = (System.nanoTime() - searchStart) / 1e6;
                 if (readConfig == null) {
                     listener.onResponse(new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages()));

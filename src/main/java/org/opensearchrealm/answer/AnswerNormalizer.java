@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.answer;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,6 +38,15 @@ public final class AnswerNormalizer {
         }
         String noArticles = ARTICLES.matcher(noPunctuation).replaceAll(" ");
         return String.join(" ", tokens(noArticles));
+    }
+
+    /**
+     * What makes spans one answer: the normalised text of their canonical composition (NFC), so that a letter with
+     * its accent written as one code point or as letter + combining mark is the same answer. The SQuAD scores
+     * ({@link #exactMatch}, {@link #f1}) keep the official script's normalisation, which compares code points.
+     */
+    public static String answerKey(String text) {
+        return normalize(Normalizer.normalize(text, Normalizer.Form.NFC));
     }
 
     /** Python's {@code str.split()}: the runs of non-white-space characters. */

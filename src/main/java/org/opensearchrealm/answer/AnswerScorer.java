@@ -19,7 +19,7 @@ import java.util.Map;
  *   <li>p(z | q) = softmax over the top k passages of their retrieval scores (inner products) divided by a
  *       temperature (default 0.1, the index setting {@code index.realm.retrieval_temperature});</li>
  *   <li>p(span | z, q) is the reader's span probability ({@link Reader#read});</li>
- *   <li>p(y | q) = sum over the passages z and the spans of z whose text normalises ({@link AnswerNormalizer}) to y of
+ *   <li>p(y | q) = sum over the passages z and the spans of z whose text normalises ({@link AnswerNormalizer#answerKey}) to y of
  *       p(z | q) * p(span | z, q), capped at 1 (a passage read in several windows can, rarely, count one text twice);</li>
  *   <li>p(no answer | q) = sum over z of p(z | q) * p(no answer | z, q), and 1 when no passage was retrieved.</li>
  * </ul>
@@ -154,7 +154,7 @@ public final class AnswerScorer {
                         "span [" + span.start() + ", " + span.end() + ") lies outside passage [" + i + "] of " + length + " characters"
                     );
                 }
-                String key = AnswerNormalizer.normalize(span.text());
+                String key = AnswerNormalizer.answerKey(span.text());
                 if (key.isEmpty()) {
                     continue;
                 }

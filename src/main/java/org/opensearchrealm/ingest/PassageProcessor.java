@@ -13,18 +13,22 @@ import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.settings.RealmMapping;
+import org.opensearchrealm.settings.SourceFieldValues;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * {@code realm_passages}: cuts a document's source field into passages, embeds them, and stores them (text, offsets,
  * vector) as the document's nested passages. All documents of a bulk request are embedded together, in batches; a
- * document whose passages cannot all be embedded is rejected whole, so none is indexed with missing vectors.
+ * document whose passages cannot all be embedded is rejected whole, so none is indexed with missing vectors. A
+ * document bound for an index of another embedding space ({@link EmbeddingSpaceCheck}) is refused before anything is
+ * embedded.
  */
 public final class PassageProcessor extends AbstractProcessor {
 
@@ -34,6 +38,7 @@ public final class PassageProcessor extends AbstractProcessor {
     private final String sourceField;
     private final String modelId;
     private final PassageSplitter splitter;
+    private final EmbeddingSpaceCheck targetCheck;
     private final InferenceService inference;
     private final RealmMetrics metrics;
 
@@ -43,6 +48,7 @@ public final class PassageProcessor extends AbstractProcessor {
         String sourceField,
         String modelId,
         PassageSplitter splitter,
+        EmbeddingSpaceCheck targetCheck,
         InferenceService inference,
         RealmMetrics metrics
     ) {
@@ -50,6 +56,7 @@ public final class PassageProcessor extends AbstractProcessor {
         this.sourceField = sourceField;
         this.modelId = modelId;
         this.splitter = splitter;
+        this.targetCheck = targetCheck;
         this.inference = inference;
         this.metrics = metrics;
     }
@@ -81,26 +88,44 @@ public final class PassageProcessor extends AbstractProcessor {
         }));
     }
 
-    /** Passages of each document; a document that cannot be split gets its failure instead. */
+    /**
+     * Passages of each document; a document that cannot be split gets its failure instead. The model is loaded for the
+     * first document not refused by {@link #targetCheck}, so that refused documents load no model of another space.
+     */
     private List<List<Passage>> split(List<IngestDocumentWrapper> documents, Exception[] failures) {
         List<List<Passage>> passages = new ArrayList<>(documents.size());
+        Map<String, Optional<String>> refusals = new HashMap<>(); // by target index: a bulk's documents mostly share one
         for (int i = 0; i < documents.size(); i++) {
             List<Passage> documentPassages = List.of();
-            try {
-                String text = sourceText(documents.get(i).getIngestDocument());
-                if (text != null) {
-                    documentPassages = splitter.split(text, inference.wordPieces(modelId, text));
+            IngestDocument document = documents.get(i).getIngestDocument();
+            String index = (String) document.getSourceAndMetadata().get(IngestDocument.Metadata.INDEX.getFieldName());
+            Optional<String> refusal = refusals.computeIfAbsent(String.valueOf(index), k -> Optional.ofNullable(targetCheck.refusal(index)));
+            if (refusal.isPresent()) {
+                failures[i] = new IllegalArgumentException(refusal.get());
+            } else {
+                try {
+                    String text = sourceText(document);
+                    if (text != null) {
+                        documentPassages = splitter.split(text, inference.wordPieces(modelId, text));
+                    }
+                } catch (Exception e) { // a model that cannot load fails each document with its reason
+                    failures[i] = e;
                 }
-            } catch (Exception e) {
-                failures[i] = e;
             }
             passages.add(documentPassages);
         }
         return passages;
     }
 
+    /** The source field's text, also when documents write the dotted field as one key ({@link SourceFieldValues}). */
     private String sourceText(IngestDocument document) {
-        Object value = document.getFieldValue(sourceField, Object.class, true);
+        List<Object> values = SourceFieldValues.of(document.getSourceAndMetadata(), sourceField);
+        if (values.size() > 1) {
+            throw new IllegalArgumentException(
+                "field [" + sourceField + "] is given " + values.size() + " times (as objects and as dotted keys), but must be one string to be cut into passages"
+            );
+        }
+        Object value = values.isEmpty() ? null : values.get(0);
         if (value == null || value instanceof String) {
             return (String) value;
         }

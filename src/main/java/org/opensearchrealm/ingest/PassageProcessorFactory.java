@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.ingest;
 
+import org.opensearch.cluster.ClusterState;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.Processor;
 import org.opensearchrealm.metrics.RealmMetrics;
@@ -25,10 +26,13 @@ public final class PassageProcessorFactory implements Processor.Factory {
     private static final int SPECIAL_TOKENS = 2;
 
     private final Supplier<InferenceService> inference;
+    private final Supplier<ClusterState> clusterState;
     private final RealmMetrics metrics;
 
-    public PassageProcessorFactory(Supplier<InferenceService> inference, RealmMetrics metrics) {
+    /** @param clusterState the node's current cluster state: the target index's model and mapping, per document */
+    public PassageProcessorFactory(Supplier<InferenceService> inference, Supplier<ClusterState> clusterState, RealmMetrics metrics) {
         this.inference = inference;
+        this.clusterState = clusterState;
         this.metrics = metrics;
     }
 
@@ -54,6 +58,7 @@ public final class PassageProcessorFactory implements Processor.Factory {
         } catch (IllegalArgumentException e) {
             throw ConfigurationUtils.newConfigurationException(PassageProcessor.TYPE, tag, PASSAGE_TOKENS, e.getMessage());
         }
-        return new PassageProcessor(tag, description, field, modelId, splitter, inference.get(), metrics);
+        EmbeddingSpaceCheck targetCheck = new EmbeddingSpaceCheck(clusterState, modelId, model.encoder().dimension());
+        return new PassageProcessor(tag, description, field, modelId, splitter, targetCheck, inference.get(), metrics);
     }
 }

@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.ingest;
 
+import org.opensearchrealm.model.GraphemeClusters;
 import org.opensearchrealm.model.WordPieces;
 
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.List;
 /**
  * Cuts a text into overlapping passages of at most {@code maxPieces} word pieces, always on word boundaries (as REALM
  * cut Wikipedia into 288-wordpiece blocks). A single word longer than the limit becomes a passage of its own.
+ * Passage boundaries are widened to whole grapheme clusters: the tokenizer's pieces can end before the combining marks
+ * it strips ("cafe" of a decomposed "café").
  */
 public final class PassageSplitter {
 
@@ -33,6 +36,7 @@ public final class PassageSplitter {
     public List<Passage> split(String text, WordPieces pieces) {
         List<int[]> words = words(pieces); // {firstPiece, pieceCount}
         List<Passage> passages = new ArrayList<>();
+        GraphemeClusters clusters = words.isEmpty() ? null : new GraphemeClusters(text);
         int first = 0;
         while (first < words.size()) {
             int last = first;
@@ -41,9 +45,9 @@ public final class PassageSplitter {
                 last++;
                 count += words.get(last)[1];
             }
-            int start = pieces.starts()[words.get(first)[0]];
+            int start = clusters.start(pieces.starts()[words.get(first)[0]]);
             int[] lastWord = words.get(last);
-            int end = pieces.ends()[lastWord[0] + lastWord[1] - 1];
+            int end = clusters.end(pieces.ends()[lastWord[0] + lastWord[1] - 1]);
             passages.add(new Passage(passages.size(), start, end, text.substring(start, end)));
             if (last == words.size() - 1) {
                 break;

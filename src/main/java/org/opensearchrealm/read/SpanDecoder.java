@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.read;
 
+import org.opensearchrealm.model.GraphemeClusters;
 import org.opensearchrealm.model.QaTokenizer.Window;
 import org.opensearchrealm.model.Reader;
 import org.opensearchrealm.model.Reader.PassageReading;
@@ -104,14 +105,23 @@ final class SpanDecoder {
 
     /**
      * One passage's reading from its windows' readings: each span (by offsets) with its best probability, the
-     * {@code topSpans} best, and the smallest no-answer probability; 1 when there is no window.
+     * {@code topSpans} best, and the smallest no-answer probability; 1 when there is no window. Spans are first widened
+     * to whole grapheme clusters, since token offsets can end before the combining marks the tokenizer strips.
      */
     static PassageReading merge(String passage, List<WindowReading> windows, int topSpans) {
         Map<Long, Candidate> bySpan = new HashMap<>();
+        GraphemeClusters clusters = new GraphemeClusters(passage);
         double noAnswer = 1.0;
         for (WindowReading w : windows) {
             noAnswer = Math.min(noAnswer, w.noAnswerProbability());
-            for (Candidate c : w.spans()) {
+            for (Candidate token : w.spans()) {
+                Candidate c = new Candidate(
+                    clusters.start(token.start()),
+                    clusters.end(token.end()),
+                    token.probability(),
+                    token.startLogit(),
+                    token.endLogit()
+                );
                 bySpan.merge(((long) c.start() << 32) | c.end(), c, (a, b) -> BEST_FIRST.compare(a, b) <= 0 ? a : b);
             }
         }

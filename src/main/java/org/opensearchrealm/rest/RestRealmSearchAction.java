@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.rest;
 
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.common.Strings;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
@@ -22,7 +23,10 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
  * {@code POST /{index}/_realm} with {@code {"query": "...", "k": 5, "filter": {...}, "num_answers": 3, "explain": false,
- * "read": true}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true}.
+ * "read": true}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true}. A URL parameter given
+ * with a body overrides the body's field, as {@code _search}'s {@code q} and {@code size} do. The indices resolve as for
+ * {@code _search}, with its URL parameters {@code ignore_unavailable}, {@code allow_no_indices} and
+ * {@code expand_wildcards}.
  */
 public final class RestRealmSearchAction extends BaseRestHandler {
 
@@ -45,12 +49,6 @@ public final class RestRealmSearchAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         Body body = new Body();
-        body.query = request.param("q");
-        body.k = request.paramAsInt("k", RealmSearchRequest.DEFAULT_K);
-        body.numAnswers = request.paramAsInt("num_answers", RealmSearchRequest.DEFAULT_NUM_ANSWERS);
-        body.explain = request.paramAsBoolean("explain", false);
-        String read = request.param("read");
-        body.read = read == null ? null : request.paramAsBoolean("read", true);
         if (request.hasContent()) {
             RestParsing.requireUtf8(request.content(), request.getMediaType());
         }
@@ -58,6 +56,22 @@ public final class RestRealmSearchAction extends BaseRestHandler {
             try (XContentParser parser = contentOrSourceParamParser(request)) {
                 RestParsing.readObject(parser, body::read);
             }
+        }
+        // as for _search (q over the body's query, size over its size), a URL parameter overrides the body's field
+        if (request.hasParam("q")) {
+            body.query = request.param("q");
+        }
+        if (request.hasParam("k")) {
+            body.k = request.paramAsInt("k", RealmSearchRequest.DEFAULT_K);
+        }
+        if (request.hasParam("num_answers")) {
+            body.numAnswers = request.paramAsInt("num_answers", RealmSearchRequest.DEFAULT_NUM_ANSWERS);
+        }
+        if (request.hasParam("explain")) {
+            body.explain = request.paramAsBoolean("explain", false);
+        }
+        if (request.hasParam("read")) {
+            body.read = request.paramAsBoolean("read", true);
         }
         String[] indices = Strings.splitStringByCommaToArray(request.param("index"));
         RealmSearchRequest searchRequest = new RealmSearchRequest(
@@ -68,7 +82,7 @@ public final class RestRealmSearchAction extends BaseRestHandler {
             body.numAnswers,
             body.explain,
             body.read
-        );
+        ).indicesOptions(IndicesOptions.fromRequest(request, RealmSearchRequest.DEFAULT_INDICES_OPTIONS));
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 
@@ -81,12 +95,12 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         }
     }
 
-    /** The request's parameters as read so far; the body's fields override the URL's. */
+    /** The request's parameters: the defaults, then the body's fields, then the URL's parameters. */
     private static final class Body {
         String query;
-        int k;
+        int k = RealmSearchRequest.DEFAULT_K;
         QueryBuilder filter;
-        int numAnswers;
+        int numAnswers = RealmSearchRequest.DEFAULT_NUM_ANSWERS;
         boolean explain;
         Boolean read;
 

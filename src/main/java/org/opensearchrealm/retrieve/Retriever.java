@@ -8,8 +8,8 @@ import org.apache.logging.log4j.Logger;
 import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.xcontent.json.JsonXContent;
-import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.ToXContent;
@@ -25,6 +25,7 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.settings.RealmMapping;
+import org.opensearchrealm.settings.SourceFieldValues;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,11 +78,13 @@ public final class Retriever {
     }
 
     /**
-     * @param sourceFields the source field of each REALM index the search may reach, by concrete index name; passages
-     *                     of other indices are left out
+     * @param indicesOptions how {@code indices} resolve, as the {@code _realm} request asked
+     * @param sourceFields   the source field of each REALM index the search may reach, by concrete index name; passages
+     *                       of other indices are left out
      */
     public void retrieve(
         String[] indices,
+        IndicesOptions indicesOptions,
         Map<String, String> sourceFields,
         float[] vector,
         int k,
@@ -90,7 +93,7 @@ public final class Retriever {
     ) {
         SearchRequest search;
         try {
-            search = new SearchRequest(indices).source(source(vector, k, filter, sourceFields.values()));
+            search = new SearchRequest(indices).indicesOptions(indicesOptions).source(source(vector, k, filter, sourceFields.values()));
         } catch (IOException e) {
             listener.onFailure(e);
             return;
@@ -136,9 +139,10 @@ public final class Retriever {
                 continue;
             }
             String sourceField = sourceFields.get(hit.getIndex());
-            Object visibleSource = sourceField == null || hit.hasSource() == false
-                ? null
-                : XContentMapValues.extractValue(sourceField, hit.getSourceAsMap());
+            List<Object> sourceValues = sourceField == null || hit.hasSource() == false
+                ? List.of()
+                : SourceFieldValues.of(hit.getSourceAsMap(), sourceField);
+            Object visibleSource = sourceValues.size() == 1 ? sourceValues.get(0) : null;
             int hidden = 0;
             for (SearchHit passage : inner) {
                 Map<String, Object> source = passage.getSourceAsMap();

@@ -20,4 +20,22 @@ public class CreateRealmIndexRequestTests extends OpenSearchTestCase {
         expectThrows(IllegalArgumentException.class, () -> request.indices(new String[0]));
         assertEquals("kb-2", request.index());
     }
+
+    /** An index.realm.* setting the plugin does not have is unknown (not one the plugin sets), with those that can be given. */
+    public void testUnknownRealmSettingIsNamedUnknown() {
+        for (String key : new String[] { "index.realm.bogus", "realm.bogus" }) {
+            String message = new CreateRealmIndexRequest("kb", "text", "m", 200, 20, Settings.builder().put(key, 1).build()).validate()
+                .getMessage();
+            assertTrue(message, message.contains("unknown setting [" + key + "]"));
+            assertTrue(
+                message,
+                message.contains("[index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.retrieval_temperature]")
+            );
+            assertFalse(message, message.contains("set by the plugin"));
+        }
+        String model = new CreateRealmIndexRequest("kb", "text", "m", 200, 20, Settings.builder().put("index.realm.source_field", "b").build())
+            .validate()
+            .getMessage();
+        assertTrue(model, model.contains("setting [index.realm.source_field] is set by the plugin"));
+    }
 }

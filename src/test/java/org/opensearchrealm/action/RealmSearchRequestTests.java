@@ -3,13 +3,14 @@
  */
 package org.opensearchrealm.action;
 
+import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchModule;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 
@@ -43,6 +44,18 @@ public class RealmSearchRequestTests extends OpenSearchTestCase {
             assertTrue(c.explain());
             assertEquals(read, c.read());
         }
+    }
+
+    public void testIndicesOptionsTravelWithTheRequest() throws Exception {
+        RealmSearchRequest request = new RealmSearchRequest(new String[] { "a", "missing" }, "who?", 3, null);
+        assertEquals("as _search by default", IndicesOptions.strictExpandOpenAndForbidClosed(), request.indicesOptions());
+        IndicesOptions lenient = IndicesOptions.fromOptions(true, false, true, true, true);
+        request.indicesOptions(lenient);
+        BytesStreamOutput out = new BytesStreamOutput();
+        request.writeTo(out);
+        RealmSearchRequest copy = new RealmSearchRequest(new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry));
+        assertEquals(lenient, copy.indicesOptions());
+        assertEquals("who?", copy.query());
     }
 
     public void testValidation() {

@@ -132,6 +132,23 @@ public class AnswerScorerTests extends OpenSearchTestCase {
         }
     }
 
+    /** A letter with its accent written as one code point (NFC) or as letter + combining mark (NFD) is one answer. */
+    public void testMergesComposedAndDecomposedSpellings() {
+        String composed = "The prize went to Zo\u00eb.";
+        String decomposed = "Zoe\u0308 won the prize.";
+        List<RetrievedPassage> passages = List.of(passage("a", 0, composed, 0, 0.5f), passage("b", 0, decomposed, 0, 0.5f));
+        List<PassageReading> readings = List.of(
+            new PassageReading(List.of(span(composed, "Zo\u00eb", 0, 0.4)), 0.1),
+            new PassageReading(List.of(span(decomposed, "Zoe\u0308", 0, 0.3), span(decomposed, "prize", 0, 0.35)), 0.1)
+        );
+        Answers result = new AnswerScorer(3, 1.0, 1.0, false).score(passages, readings);
+        Answer zoe = result.answers().get(0);
+        assertEquals("Zo\u00eb", zoe.text()); // as written in its most probable span
+        assertEquals(0.5 * 0.4 + 0.5 * 0.3, zoe.probability(), 1e-12);
+        assertEquals(List.of("a", "b"), zoe.passages().stream().map(AnswerPassage::id).toList());
+        assertEquals(List.of("Zo\u00eb", "prize"), result.answers().stream().map(Answer::text).toList());
+    }
+
     public void testTemperatureChangesTheWinner() {
         // passage a has the best retrieval score but a weak span; b the opposite
         List<RetrievedPassage> passages = List.of(passage("a", 0, A, 0, 0.9f), passage("b", 0, B, 0, 0.3f));

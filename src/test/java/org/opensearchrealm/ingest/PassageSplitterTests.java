@@ -4,6 +4,7 @@
 package org.opensearchrealm.ingest;
 
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.model.GraphemeClustersTests;
 import org.opensearchrealm.model.WordPieces;
 
 import java.util.ArrayList;
@@ -96,6 +97,63 @@ public class PassageSplitterTests extends OpenSearchTestCase {
         String text = "tiny enormouslylongword tiny";
         List<Passage> passages = new PassageSplitter(3, 1).split(text, pieces(text));
         assertEquals(List.of("tiny", "enormouslylongword", "tiny"), passages.stream().map(Passage::text).toList());
+    }
+
+    /**
+     * Word pieces as a BERT tokenizer cuts decomposed text: combining marks and joiners belong to no piece (it strips
+     * them), and every other code point is a piece of its own (so pieces split clusters).
+     */
+    static WordPieces strippingPieces(String text) {
+        List<int[]> spans = new ArrayList<>(); // start, end, word
+        int word = -1;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int c = text.codePointAt(i);
+            int type = Character.getType(c);
+            if (Character.isWhitespace(c)) {
+                inWord = false;
+            } else if (type != Character.NON_SPACING_MARK && type != Character.ENCLOSING_MARK && type != Character.FORMAT) {
+                if (inWord == false) {
+                    word++;
+                    inWord = true;
+                }
+                spans.add(new int[] { i, i + Character.charCount(c), word });
+            }
+        }
+        return new WordPieces(
+            spans.stream().mapToInt(s -> s[0]).toArray(),
+            spans.stream().mapToInt(s -> s[1]).toArray(),
+            spans.stream().mapToInt(s -> s[2]).toArray()
+        );
+    }
+
+    public void testPassageEndsTakeTheCombiningMarksOfTheirLastLetter() {
+        String text = "The menu of the little cafe\u0301 on the square";
+        List<Passage> passages = new PassageSplitter(22, 0).split(text, strippingPieces(text));
+        assertEquals("The menu of the little cafe\u0301", passages.get(0).text());
+        assertEquals("on the square", passages.get(1).text());
+    }
+
+    public void testPassagesNeverSplitAGraphemeCluster() {
+        StringBuilder b = new StringBuilder();
+        for (int w = 0; w < 300; w++) {
+            b.append(randomBoolean() ? randomFrom(GraphemeClustersTests.NFD_WORDS) : randomAlphaOfLengthBetween(1, 6)).append(randomFrom(" ", "\n"));
+        }
+        String text = b.toString();
+        int max = randomIntBetween(4, 40);
+        List<Passage> passages = new PassageSplitter(max, randomIntBetween(0, max / 2)).split(text, strippingPieces(text));
+        boolean[] covered = new boolean[text.length()];
+        for (Passage p : passages) {
+            assertTrue("start inside a cluster: " + p, GraphemeClustersTests.isBoundary(text, p.start()));
+            assertTrue("end inside a cluster: " + p, GraphemeClustersTests.isBoundary(text, p.end()));
+            assertEquals(text.substring(p.start(), p.end()), p.text());
+            for (int i = p.start(); i < p.end(); i++) {
+                covered[i] = true;
+            }
+        }
+        for (int i = 0; i < text.length(); i++) {
+            assertTrue("character " + i + " of a word is in no passage", covered[i] || Character.isWhitespace(text.charAt(i)));
+        }
     }
 
     public void testInvalidSizes() {

@@ -5,6 +5,8 @@ package org.opensearchrealm.model;
 
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.ingest.Passage;
+import org.opensearchrealm.ingest.PassageSplitter;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.Reader.PassageReading;
 import org.opensearchrealm.model.Reader.Span;
@@ -117,6 +119,22 @@ public class DefaultModelsTests extends OpenSearchTestCase {
         assertEquals(List.of("Héllo/0", "wörld/1", "😀/2", "中/3", "文/4", "un/5", "bel/5", "ie/5", "va/5", "bly/5"), covered);
     }
 
+    /** The MiniLM tokenizer strips accents, so its word pieces end before combining marks: passages must not. */
+    public void testMiniLmPassagesNeverSplitAGraphemeCluster() {
+        Encoder encoder = registry.encoder("all-minilm-l6-v2");
+        String cafe = "We met at the little cafe\u0301";
+        assertEquals(List.of(new Passage(0, 0, cafe.length(), cafe)), new PassageSplitter(200, 32).split(cafe, encoder.wordPieces(cafe)));
+
+        String text = String.join(" ", GraphemeClustersTests.NFD_WORDS) + " " + String.join(" ", GraphemeClustersTests.NFD_WORDS);
+        for (int max = 1; max <= 8; max++) {
+            for (Passage p : new PassageSplitter(max, max / 2).split(text, encoder.wordPieces(text))) {
+                assertTrue("start inside a cluster: " + p, GraphemeClustersTests.isBoundary(text, p.start()));
+                assertTrue("end inside a cluster: " + p, GraphemeClustersTests.isBoundary(text, p.end()));
+                assertEquals(text.substring(p.start(), p.end()), p.text());
+            }
+        }
+    }
+
     public void testBge() {
         Encoder encoder = registry.encoder("bge-small-en-v15");
         assertEquals(384, encoder.dimension());
@@ -195,6 +213,16 @@ public class DefaultModelsTests extends OpenSearchTestCase {
         Span where = reader.read("On which island is Mount Etna?", passages.subList(1, 2), 30, 1).get(0).spans().get(0);
         assertThat(where.text(), startsWith("Sicily"));
         assertEquals(passages.get(1).substring(where.start(), where.end()), where.text()); // offsets in UTF-16, after an emoji
+    }
+
+    /** The reader's tokenizer strips the diaeresis of a decomposed "Zoë": the answer keeps it. */
+    public void testReaderAnswersWholeGraphemeClusters() {
+        Reader reader = registry.reader(RealmSettings.DEFAULT_READER);
+        String passage = "This year the prize was Zoe\u0308. She beat everyone.";
+        Span best = reader.read("Who won the prize?", List.of(passage), 30, 1).get(0).spans().get(0);
+        assertEquals("Zoe\u0308", best.text());
+        assertEquals(passage.indexOf("Zoe"), best.start());
+        assertEquals(passage.indexOf('.'), best.end());
     }
 
     public void testReaderReadsLongPassageInWindows() {

@@ -4,6 +4,7 @@
 package org.opensearchrealm.read;
 
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.model.GraphemeClustersTests;
 import org.opensearchrealm.model.QaTokenizer.Window;
 import org.opensearchrealm.model.Reader;
 import org.opensearchrealm.model.Reader.PassageReading;
@@ -197,6 +198,76 @@ public class SpanDecoderTests extends OpenSearchTestCase {
             assertEquals(passage.substring(s.start(), s.end()), s.text());
         }
         assertEquals(2, SpanDecoder.merge(passage, List.of(ra, rb), 2).spans().size());
+    }
+
+    /**
+     * A window {@code [CLS] q [SEP] passage [SEP]} whose passage tokens are the passage's code points except white
+     * space, combining marks and joiners, each a token (as a BERT tokenizer strips accents and splits what it does not
+     * know): tokens end before the marks of their letter and split clusters.
+     */
+    private static Window strippingWindow(String passage) {
+        List<int[]> tokens = new ArrayList<>();
+        for (int i = 0; i < passage.length(); i += Character.charCount(passage.codePointAt(i))) {
+            int c = passage.codePointAt(i);
+            int type = Character.getType(c);
+            if (Character.isWhitespace(c) == false
+                && type != Character.NON_SPACING_MARK
+                && type != Character.ENCLOSING_MARK
+                && type != Character.FORMAT) {
+                tokens.add(new int[] { i, i + Character.charCount(c) });
+            }
+        }
+        int n = tokens.size() + 4;
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        Arrays.fill(starts, -1);
+        Arrays.fill(ends, -1);
+        long[] types = new long[n];
+        for (int i = 0; i < tokens.size(); i++) {
+            starts[i + 3] = tokens.get(i)[0];
+            ends[i + 3] = tokens.get(i)[1];
+            types[i + 3] = 1;
+        }
+        return new Window(new long[n], types, starts, ends);
+    }
+
+    public void testSpanEndsTakeTheCombiningMarksOfTheirLastLetter() {
+        String passage = "The prize was Zoe\u0308. She beat everyone.";
+        Window w = strippingWindow(passage);
+        float[] start = new float[w.length()];
+        float[] end = new float[w.length()];
+        int z = passage.indexOf('Z');
+        for (int t = 0; t < w.length(); t++) {
+            if (w.starts()[t] == z) {
+                start[t] = 20f;
+            }
+            if (w.starts()[t] == z + 2) { // the "e" whose diaeresis the tokenizer dropped
+                end[t] = 20f;
+            }
+        }
+        Reader.Span best = SpanDecoder.merge(passage, List.of(SpanDecoder.window(start, end, w, 30, 3)), 3).spans().get(0);
+        assertEquals("Zoe\u0308", best.text());
+        assertEquals(z, best.start());
+        assertEquals(z + 4, best.end());
+    }
+
+    public void testSpansNeverSplitAGraphemeCluster() {
+        String passage = String.join(" ", randomSubsetOf(between(3, 11), GraphemeClustersTests.NFD_WORDS));
+        Window w = strippingWindow(passage);
+        float[] start = new float[w.length()];
+        float[] end = new float[w.length()];
+        for (int t = 0; t < w.length(); t++) {
+            start[t] = (float) (randomDouble() * 10);
+            end[t] = (float) (randomDouble() * 10);
+        }
+        PassageReading reading = SpanDecoder.merge(passage, List.of(SpanDecoder.window(start, end, w, 8, 50)), 50);
+        assertFalse(reading.spans().isEmpty());
+        for (Reader.Span s : reading.spans()) {
+            assertTrue("start inside a cluster: " + s, GraphemeClustersTests.isBoundary(passage, s.start()));
+            assertTrue("end inside a cluster: " + s, GraphemeClustersTests.isBoundary(passage, s.end()));
+            assertEquals(passage.substring(s.start(), s.end()), s.text());
+        }
+        assertEquals("each span once", reading.spans().size(), reading.spans().stream().map(s -> s.start() + ":" + s.end()).distinct().count());
     }
 
     public void testNoWindow() {

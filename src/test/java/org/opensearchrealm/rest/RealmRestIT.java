@@ -191,6 +191,62 @@ public class RealmRestIT extends RealmRestSupport {
         assertThat(createRealmIndex("p", "{\"passage_tokens\":254,\"overlap_tokens\":253}").get("acknowledged"), equalTo(true));
     }
 
+    /** An index.realm.* setting the plugin does not have is called unknown, with the ones that can be given. */
+    public void testUnknownRealmSettingIsNamedUnknown() throws IOException {
+        for (String key : List.of("index.realm.bogus", "realm.bogus")) {
+            ResponseException e = errorFor(request("PUT", "/_plugins/_realm/indices/s", json(obj("settings", obj(key, 1)))));
+            assertError(
+                e,
+                400,
+                null,
+                "unknown",
+                key,
+                "index.realm.no_answer_threshold",
+                "index.realm.max_answer_tokens",
+                "index.realm.retrieval_temperature"
+            );
+            assertThat(e.getMessage(), not(containsString("set by the plugin")));
+        }
+        assertFalse(indexExists("s"));
+
+        createRealmIndex("kb", ONE_SHARD);
+        for (String key : List.of("index.realm.bogus", "realm.bogus")) {
+            assertError(
+                errorFor(request("PUT", "/kb/_settings", json(obj(key, 1)))),
+                400,
+                null,
+                "unknown",
+                key,
+                "index.realm.reader",
+                "index.realm.no_answer_threshold",
+                "index.realm.max_answer_tokens",
+                "index.realm.retrieval_temperature"
+            );
+        }
+        // the create-index API of OpenSearch itself
+        assertError(
+            errorFor(request("PUT", "/plain", json(obj("settings", obj("index.realm.bogus", 1))))),
+            400,
+            null,
+            "unknown",
+            "index.realm.bogus",
+            "index.realm.model",
+            "index.realm.source_field",
+            "index.realm.reader"
+        );
+        assertFalse(indexExists("plain"));
+        // settings that exist are taken as before
+        client().performRequest(request("PUT", "/kb/_settings", json(obj("index.realm.no_answer_threshold", 0.5))));
+        assertThat(getIndexSettingsAsMap("kb").get("index.realm.no_answer_threshold"), equalTo("0.5"));
+        assertError(
+            errorFor(request("PUT", "/_plugins/_realm/indices/s", "{\"settings\":{\"index.realm.source_field\":\"body\"}}")),
+            400,
+            null,
+            "index.realm.source_field",
+            "set by the plugin"
+        );
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // ingest and retrieval
 
@@ -262,6 +318,29 @@ public class RealmRestIT extends RealmRestSupport {
     }
 
     /** Offsets are in UTF-16 code units of the source, as Java's and JavaScript's substring count them. */
+    /** As for {@code _search}, URL parameters override the body: {@code q} over {@code query}, {@code k} over {@code k}. */
+    public void testUrlParametersOverrideTheBody() throws IOException {
+        createRealmIndex("kb", ONE_SHARD);
+        bulk(
+            "kb",
+            List.of(Map.of("_id", "volcano", "doc", obj("text", Texts.VOLCANO)), Map.of("_id", "bread", "doc", obj("text", Texts.BREAD)))
+        );
+        for (String method : List.of("GET", "POST")) {
+            Request request = request(method, "/kb/_realm", json(obj("query", "magma eruption of a volcano", "k", 5)));
+            request.addParameter("q", "sourdough starter and loaf");
+            request.addParameter("k", "1");
+            List<Map<String, Object>> found = passages(entityAsMap(client().performRequest(request)));
+            assertThat(method, found, hasSize(1));
+            assertThat(method, found.get(0).get("_id"), equalTo("bread"));
+        }
+        // body fields without a URL parameter still apply
+        Request onlyQ = request("GET", "/kb/_realm", json(obj("k", 1)));
+        onlyQ.addParameter("q", "magma eruption of a volcano");
+        List<Map<String, Object>> found = passages(entityAsMap(client().performRequest(onlyQ)));
+        assertThat(found, hasSize(1));
+        assertThat(found.get(0).get("_id"), equalTo("volcano"));
+    }
+
     public void testOffsetsWithNonAsciiText() throws IOException {
         createRealmIndex("intl", "{\"passage_tokens\":24,\"overlap_tokens\":4,\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
         indexDoc("intl", "d", obj("text", Texts.DESSERT));
@@ -270,6 +349,40 @@ public class RealmRestIT extends RealmRestSupport {
         assertWellFormed("intl", all);
         assertCovers(Texts.DESSERT, all.stream().filter(p -> "d".equals(p.get("_id"))).toList(), true);
         assertCovers(Texts.CAFE, all.stream().filter(p -> "cafe".equals(p.get("_id"))).toList(), true);
+    }
+
+    /** A dotted source field is read whether documents write it as objects, as one dotted key, or mixed. */
+    public void testDottedSourceField() throws IOException {
+        createRealmIndex("dotted", "{\"source_field\":\"a.b.c\",\"reader\":\"\",\"settings\":{\"number_of_shards\":1}}");
+        Map<String, String> texts = Map.of(
+            "objects",
+            Texts.VOLCANO,
+            "dotted",
+            Texts.BREAD,
+            "mixed",
+            Texts.CHESS,
+            "mixed-2",
+            Texts.WHALES,
+            "beside-an-object",
+            Texts.DESSERT
+        );
+        indexDoc("dotted", "objects", obj("a", obj("b", obj("c", Texts.VOLCANO))));
+        indexDoc("dotted", "dotted", obj("a.b.c", Texts.BREAD));
+        indexDoc("dotted", "mixed", obj("a", obj("b.c", Texts.CHESS)));
+        indexDoc("dotted", "mixed-2", obj("a.b", obj("c", Texts.WHALES)));
+        // object "a" without the field, and the field as a dotted key beside it
+        indexDoc("dotted", "beside-an-object", obj("a", obj("title", "dessert"), "a.b.c", Texts.DESSERT));
+        List<Map<String, Object>> all = allPassagesOf("dotted", "bread, chess, whales, custard and volcanoes", 100);
+        assertThat(idsOf(all), equalTo(texts.keySet()));
+        for (Map<String, Object> p : all) {
+            String source = texts.get((String) p.get("_id"));
+            assertThat(p.get("text"), equalTo(source.substring((Integer) p.get("start"), (Integer) p.get("end"))));
+        }
+        assertThat(passages(realmPost("dotted", obj("query", "sourdough starter", "k", 1))).get(0).get("_id"), equalTo("dotted"));
+
+        // the field given twice (as objects and as a dotted key) has two values: refused like an array
+        Request twice = request("PUT", "/dotted/_doc/twice", json(obj("a", obj("b", obj("c", "one")), "a.b.c", "two")));
+        assertError(errorFor(twice), 400, null, "a.b.c");
     }
 
     public void testBulkItemWithNonStringTextFails() throws IOException {
@@ -300,6 +413,36 @@ public class RealmRestIT extends RealmRestSupport {
         }
         assertThat(idsOf(allPassagesOf("kb", "chess openings", 100)), equalTo(Set.of("ok-1", "ok-2")));
         assertThat(errorFor(new Request("GET", "/kb/_doc/number")).getResponse().getStatusLine().getStatusCode(), equalTo(404));
+    }
+
+    /** A hand-edited pipeline that embeds with another model than the index's is refused, per document. */
+    @SuppressWarnings("unchecked")
+    public void testPipelineWithAnotherModelIsRefused() throws IOException {
+        createRealmIndex("kb", ONE_SHARD);
+        String otherModel = json(obj("processors", List.of(obj("realm_passages", obj("field", "text", "model", "bge-small-en-v15")))));
+        client().performRequest(request("PUT", "/_ingest/pipeline/realm-kb", otherModel));
+
+        assertError(errorFor(request("PUT", "/kb/_doc/one", json(obj("text", Texts.CHESS)))), 400, null, "kb", "all-minilm-l6-v2", "bge-small-en-v15");
+
+        Request bulk = request(
+            "POST",
+            "/kb/_bulk",
+            "{\"index\":{\"_id\":\"a\"}}\n" + json(obj("text", Texts.WHALES)) + "\n{\"index\":{\"_id\":\"b\"}}\n" + json(obj("text", Texts.BREAD)) + "\n"
+        );
+        bulk.addParameter("refresh", "true");
+        Map<String, Object> response = entityAsMap(client().performRequest(bulk));
+        assertThat(response.get("errors"), equalTo(true));
+        List<Map<String, Map<String, Object>>> items = (List<Map<String, Map<String, Object>>>) response.get("items");
+        assertThat(items, hasSize(2));
+        for (Map<String, Map<String, Object>> item : items) {
+            Map<String, Object> index = item.get("index");
+            assertThat(json(index), index.get("status"), equalTo(400));
+            String reason = json(index.get("error"));
+            for (String fragment : List.of("[kb]", "[all-minilm-l6-v2]", "[bge-small-en-v15]")) {
+                assertThat(reason, containsString(fragment));
+            }
+        }
+        assertThat(entityAsMap(client().performRequest(new Request("GET", "/kb/_count"))).get("count"), equalTo(0));
     }
 
     @SuppressWarnings("unchecked")
@@ -453,6 +596,81 @@ public class RealmRestIT extends RealmRestSupport {
         // like _search: a wildcard matching no index is an empty answer, a missing concrete index is a 404
         assertThat(passages(realmPost("nothing-here-*", obj("query", "magma"))), empty());
         assertError(errorFor(realmRequest("kb-a,missing", "{\"query\":\"magma\"}")), 404, "index_not_found_exception", "missing");
+    }
+
+    /**
+     * {@code ignore_unavailable}, {@code allow_no_indices} and {@code expand_wildcards} resolve the indices of
+     * {@code _realm} as they do for {@code _search}: the same status, passages of the indices that {@code _search} hits.
+     */
+    public void testIndicesOptionsAsForSearch() throws IOException {
+        createRealmIndex("kb-a", ONE_SHARD);
+        createRealmIndex("kb-b", ONE_SHARD);
+        createRealmIndex("kb-closed", ONE_SHARD);
+        indexDoc("kb-a", "volcano", obj("text", Texts.VOLCANO));
+        indexDoc("kb-b", "bread", obj("text", Texts.BREAD));
+        client().performRequest(new Request("POST", "/kb-closed/_close"));
+
+        List<List<String>> cases = List.of(
+            List.of("kb-a,missing", "ignore_unavailable=true"),
+            List.of("kb-a,missing", "ignore_unavailable=false"),
+            List.of("missing", "ignore_unavailable=true"),
+            List.of("missing", "ignore_unavailable=true&allow_no_indices=false"),
+            List.of("nothing-*", "allow_no_indices=false"),
+            List.of("nothing-*", "allow_no_indices=true"),
+            List.of("kb-*", "allow_no_indices=false"),
+            List.of("kb-*", "expand_wildcards=none"),
+            List.of("kb-*", "expand_wildcards=none&allow_no_indices=false"),
+            List.of("kb-*", "expand_wildcards=open"),
+            List.of("kb-*", "expand_wildcards=closed"),
+            List.of("kb-*", "expand_wildcards=closed&ignore_unavailable=true"),
+            List.of("kb-*", "expand_wildcards=all"),
+            List.of("kb-*", "expand_wildcards=all&ignore_unavailable=true"),
+            List.of("kb-closed", "ignore_unavailable=true"),
+            List.of("kb-closed,kb-b", "ignore_unavailable=true"),
+            List.of("kb-a", "expand_wildcards=bogus"),
+            List.of("kb-a", "ignore_unavailable=maybe")
+        );
+        for (List<String> c : cases) {
+            String what = c.get(0) + "?" + c.get(1);
+            Response search = performAllowingErrors(withParams(new Request("GET", "/" + c.get(0) + "/_search"), c.get(1)));
+            for (String method : List.of("GET", "POST")) {
+                Request realm = withParams(new Request(method, "/" + c.get(0) + "/_realm"), c.get(1));
+                realm.setJsonEntity(json(obj("query", "bread and volcanoes", "k", 10)));
+                Response answer = performAllowingErrors(realm);
+                int status = search.getStatusLine().getStatusCode();
+                assertThat(method + " " + what, answer.getStatusLine().getStatusCode(), equalTo(status));
+                if (status == 200) {
+                    Set<Object> searched = ((List<?>) ((Map<?, ?>) entityAsMap(search).get("hits")).get("hits")).stream()
+                        .map(h -> ((Map<?, ?>) h).get("_index"))
+                        .collect(Collectors.toSet());
+                    Set<Object> realmIndices = passages(entityAsMap(answer)).stream().map(p -> p.get("_index")).collect(Collectors.toSet());
+                    assertThat(method + " " + what, realmIndices, equalTo(searched));
+                } else {
+                    assertError(new ResponseException(answer), status, null);
+                }
+            }
+        }
+        // the passages of the indices that remain, after a missing one is skipped
+        Request skipMissing = realmRequest("kb-a,missing", "{\"query\":\"magma\"}");
+        skipMissing.addParameter("ignore_unavailable", "true");
+        assertThat(idsOf(passages(entityAsMap(client().performRequest(skipMissing)))), equalTo(Set.of("volcano")));
+    }
+
+    private static Request withParams(Request request, String params) {
+        for (String param : params.split("&")) {
+            String[] kv = param.split("=", 2);
+            request.addParameter(kv[0], kv[1]);
+        }
+        return request;
+    }
+
+    /** The response, whatever its status. */
+    private static Response performAllowingErrors(Request request) throws IOException {
+        try {
+            return client().performRequest(request);
+        } catch (ResponseException e) {
+            return e.getResponse();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
