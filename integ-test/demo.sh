@@ -51,6 +51,7 @@ realmctl create "$INDEX" --source-field text --model "$model"
 phase "5/6 indexing $(wc -l <"$CORPUS") documents (passages are embedded by the index's ingest pipeline)"
 realmctl bulk "$INDEX" "$CORPUS"
 realmctl refresh "$INDEX"
+realmctl health "$INDEX"
 
 phase "6/6 questions"
 echo
