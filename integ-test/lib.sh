@@ -4,7 +4,10 @@
 
 IT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$IT_DIR/.." && pwd)"
-BUILD_DIR="$IT_DIR/build"
+# REALM_BUILD_DIR: another work directory (distributions, nodes, downloads). test.sh runs in integ-test/build/test, so
+# that its nodes and distributions are never the demo's: the demo's node keeps running through the tests, and
+# `node.sh stop --all` (without it) stops only the nodes of integ-test/build.
+BUILD_DIR=$(realpath -m "${REALM_BUILD_DIR:-$IT_DIR/build}")
 
 # Versions of everything the distribution is assembled from (all on Maven Central).
 OS_VERSION=3.4.0
