@@ -41,9 +41,10 @@ step 2 "assembling the distribution with $zip"
 
 step 3 "REST tests against a real node on 127.0.0.1:$REST_PORT"
 trap '"$IT_DIR/node.sh" stop --name "$REST_NODE" >/dev/null 2>&1 || true' EXIT
-# the tiny QA fixture as an operator reader, so that the REST tests can read answers
+# the tiny QA fixture as an operator reader, so that the REST tests can read answers; RealmReindexIT reindexes from
+# the node itself as a remote cluster
 "$IT_DIR/node.sh" start --name "$REST_NODE" --clean --http-port "$REST_PORT" --transport-port $((REST_PORT + 100)) \
-  --model src/test/resources/models/tiny-qa-pick --wait
+  --model src/test/resources/models/tiny-qa-pick --setting "reindex.remote.allowlist=127.0.0.1:$REST_PORT" --wait
 rest_rc=0
 mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
 "$IT_DIR/node.sh" stop --name "$REST_NODE"
