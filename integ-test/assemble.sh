@@ -52,7 +52,7 @@ step() {
 guard_not_running() {
   local pids
   pids=$(pids_with_arg "-Dopensearch.path.home=$DIST_DIR" | paste -sd' ' -)
-  [[ -z "$pids" ]] || die "nodes are running from $DIST_DIR (pids $pids): stop them first (integ-test/node.sh stop --all)"
+  [[ -z "$pids" ]] || die "nodes are running from $DIST_DIR (pids $pids): stop them first (REALM_BUILD_DIR=$BUILD_DIR integ-test/node.sh stop --all)"
 }
 
 plugin_cli() { OPENSEARCH_JAVA_HOME="$JAVA21_HOME" JAVA_HOME="$JAVA21_HOME" "$1/bin/opensearch-plugin" "${@:2}"; }
