@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Assemble a runnable OpenSearch distribution with lang-painless, k-NN and the realm plugin, from Maven Central only.
+# Assemble a runnable OpenSearch distribution with lang-painless, reindex, k-NN and the realm plugin, from Maven Central
+# only.
 #
 #   integ-test/assemble.sh [--plugin ZIP | --no-plugin] [--dest DIR] [--rebuild]
 #
 #   --plugin ZIP  realm plugin zip to install (default: newest target/opensearch-realm-*.zip, built if absent)
-#   --no-plugin   base distribution only (painless + k-NN); removes an installed realm plugin
+#   --no-plugin   base distribution only (painless, reindex, k-NN); removes an installed realm plugin
 #   --dest DIR    distribution directory (default integ-test/build/dist/opensearch-3.4.0; node.sh finds
 #                 another one through the environment variable REALM_DIST_DIR)
 #   --rebuild     re-assemble the base distribution even if the cached one is current
 #
-# The base (OpenSearch + painless + k-NN) is cached in DIR and rebuilt only when a version in lib.sh changes;
+# The base (OpenSearch + painless + reindex + k-NN) is cached in DIR and rebuilt only when a version in lib.sh changes;
 # the realm plugin is reinstalled only when its zip's checksum changes, so re-running is cheap.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,7 +31,9 @@ done
 require_java21
 command -v mvn >/dev/null || die "mvn not found (apt-get install maven)"
 
-BASE_STAMP="opensearch=$OS_VERSION knn=$KNN_VERSION painless=$OS_VERSION antlr=$ANTLR_VERSION asm=$ASM_VERSION layout=1"
+BASE_STAMP="opensearch=$OS_VERSION knn=$KNN_VERSION painless=$OS_VERSION antlr=$ANTLR_VERSION asm=$ASM_VERSION"
+BASE_STAMP+=" reindex=$OS_VERSION httpclient5=$HTTPCLIENT5_VERSION httpcore5=$HTTPCORE5_VERSION codec=$COMMONS_CODEC_VERSION"
+BASE_STAMP+=" logging=$COMMONS_LOGGING_VERSION slf4j=$SLF4J_VERSION layout=2"
 PLUGIN_STAMP_FILE="$DIST_DIR/.realm-plugin"   # "<sha256> <plugin name>" of the installed realm plugin
 
 # Progress: "step N/6", elapsed time, and time left estimated from typical step durations on a 2-core
@@ -49,7 +52,7 @@ step() {
 guard_not_running() {
   local pids
   pids=$(pids_with_arg "-Dopensearch.path.home=$DIST_DIR" | paste -sd' ' -)
-  [[ -z "$pids" ]] || die "nodes are running from $DIST_DIR (pids $pids): stop them first (integ-test/node.sh stop --all)"
+  [[ -z "$pids" ]] || die "nodes are running from $DIST_DIR (pids $pids): stop them first (REALM_BUILD_DIR=$BUILD_DIR integ-test/node.sh stop --all)"
 }
 
 plugin_cli() { OPENSEARCH_JAVA_HOME="$JAVA21_HOME" JAVA_HOME="$JAVA21_HOME" "$1/bin/opensearch-plugin" "${@:2}"; }
@@ -57,7 +60,8 @@ plugin_cli() { OPENSEARCH_JAVA_HOME="$JAVA21_HOME" JAVA_HOME="$JAVA21_HOME" "$1/
 # --- steps 1-4: base distribution -------------------------------------------------------------------------------
 fetch_artifacts() {
   # One Maven run for all artifacts: a throwaway pom listing them, copied without their transitive deps
-  # (the lang-painless pom also pulls server jars that the distribution already has).
+  # (the lang-painless pom also pulls server jars that the distribution already has; the REST client's pom pulls
+  # reactor-core and reactive-streams, which are in the distribution's lib/ already and must not be in a module too).
   local work=$BUILD_DIR/fetch dep g a v t
   mkdir -p "$work"
   {
@@ -71,7 +75,15 @@ fetch_artifacts() {
       "org.antlr:antlr4-runtime:$ANTLR_VERSION:jar" \
       "org.ow2.asm:asm:$ASM_VERSION:jar" "org.ow2.asm:asm-analysis:$ASM_VERSION:jar" \
       "org.ow2.asm:asm-commons:$ASM_VERSION:jar" "org.ow2.asm:asm-tree:$ASM_VERSION:jar" \
-      "org.ow2.asm:asm-util:$ASM_VERSION:jar"; do
+      "org.ow2.asm:asm-util:$ASM_VERSION:jar" \
+      "org.opensearch.plugin:reindex-client:$OS_VERSION:jar" "org.opensearch.client:opensearch-rest-client:$OS_VERSION:jar" \
+      "org.opensearch:opensearch-ssl-config:$OS_VERSION:jar" \
+      "org.apache.httpcomponents.client5:httpclient5:$HTTPCLIENT5_VERSION:jar" \
+      "org.apache.httpcomponents.core5:httpcore5:$HTTPCORE5_VERSION:jar" \
+      "org.apache.httpcomponents.core5:httpcore5-h2:$HTTPCORE5_VERSION:jar" \
+      "org.apache.httpcomponents.core5:httpcore5-reactive:$HTTPCORE5_VERSION:jar" \
+      "commons-codec:commons-codec:$COMMONS_CODEC_VERSION:jar" "commons-logging:commons-logging:$COMMONS_LOGGING_VERSION:jar" \
+      "org.slf4j:slf4j-api:$SLF4J_VERSION:jar"; do
       IFS=: read -r g a v t <<<"$dep"
       echo "<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version><type>$t</type></dependency>"
     done
@@ -111,13 +123,31 @@ grant {
 EOF
 }
 
+build_reindex_module() {
+  # _reindex, _update_by_query and _delete_by_query; the REST client and its jars serve reindex from a remote cluster
+  local out=$BUILD_DIR/fetch/out mod=$1/modules/reindex
+  mkdir -p "$mod"
+  cp "$out/reindex-client-$OS_VERSION.jar" "$out/opensearch-rest-client-$OS_VERSION.jar" "$out/opensearch-ssl-config-$OS_VERSION.jar" \
+    "$out/httpclient5-$HTTPCLIENT5_VERSION.jar" "$out/httpcore5-$HTTPCORE5_VERSION.jar" "$out/httpcore5-h2-$HTTPCORE5_VERSION.jar" \
+    "$out/httpcore5-reactive-$HTTPCORE5_VERSION.jar" "$out/commons-codec-$COMMONS_CODEC_VERSION.jar" \
+    "$out/commons-logging-$COMMONS_LOGGING_VERSION.jar" "$out/slf4j-api-$SLF4J_VERSION.jar" "$mod/"
+  plugin_descriptor "$mod" reindex org.opensearch.index.reindex.ReindexModulePlugin \
+    "Reindex, update by query and delete by query"
+  cat >"$mod/plugin-security.policy" <<'EOF'
+grant {
+  // reindex from a remote cluster connects to the hosts its requests name (only those of reindex.remote.allowlist)
+  permission java.net.SocketPermission "*", "connect,resolve";
+};
+EOF
+}
+
 assemble_base() {
   local staging=$BUILD_DIR/dist/.staging
   guard_not_running
   rm -rf "$staging"
   mkdir -p "$staging"
 
-  step 1 "fetching OpenSearch $OS_VERSION, k-NN $KNN_VERSION and the painless jars from Maven Central"
+  step 1 "fetching OpenSearch $OS_VERSION, k-NN $KNN_VERSION, the painless and reindex jars from Maven Central"
   fetch_artifacts
 
   step 2 "unpacking the distribution"
@@ -125,8 +155,9 @@ assemble_base() {
   local home=$staging/opensearch-$OS_VERSION
   [[ -x "$home/bin/opensearch" ]] || die "unexpected zip layout: no $home/bin/opensearch"
 
-  step 3 "building modules/lang-painless from Maven jars"
+  step 3 "building modules/lang-painless and modules/reindex from Maven jars"
   build_painless_module "$home"
+  build_reindex_module "$home"
 
   step 4 "installing the k-NN plugin"
   plugin_cli "$home" install --batch "file://$BUILD_DIR/fetch/out/opensearch-knn-$KNN_VERSION.zip" >"$staging/knn-install.log" 2>&1 ||
@@ -160,7 +191,7 @@ remove_realm_plugin() {
 
 if $no_plugin; then
   remove_realm_plugin
-  log "done in $(fmt_secs $((SECONDS - T0))): $DIST_DIR (painless + k-NN, no realm plugin)"
+  log "done in $(fmt_secs $((SECONDS - T0))): $DIST_DIR (painless, reindex, k-NN, no realm plugin)"
   exit 0
 fi
 
@@ -191,4 +222,4 @@ else
     { cat "$BUILD_DIR/plugin-install.log" >&2; die "installing $plugin_zip failed"; }
   echo "$sha $name" >"$PLUGIN_STAMP_FILE"
 fi
-log "done in $(fmt_secs $((SECONDS - T0))): $DIST_DIR (painless + k-NN + $name)"
+log "done in $(fmt_secs $((SECONDS - T0))): $DIST_DIR (painless, reindex, k-NN, $name)"

@@ -2,7 +2,12 @@
 # The demo: build the plugin if needed, assemble a distribution, start a node, index the demo corpus into a REALM
 # index and print the top passages for each demo question.
 #
-#   integ-test/demo.sh [--stop] [--plugin ZIP] [--http-port 9200] [--k 3] [--model all-minilm-l6-v2] [--heap 1g]
+#   integ-test/demo.sh [--stop] [--plugin ZIP] [--http-port 9200] [--transport-port 9300] [--k 3]
+#                      [--model all-minilm-l6-v2] [--heap 1g]
+#
+#   The node is node-1 of integ-test/build/nodes, from integ-test/build/dist; the tests (test.sh) use a directory and
+#   ports of their own, so the demo node and the tests' nodes can run side by side. The demo index has no replica
+#   (one node), and the demo fails unless it is green.
 #
 #   --plugin ZIP  use this plugin zip (default: target/opensearch-realm-*.zip, rebuilt when sources are newer)
 #   --stop   stop the node at the end (by default it keeps running so you can query it; stop it with
@@ -10,12 +15,13 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-stop_at_end=false zip="" port=9200 k=3 model=all-minilm-l6-v2 heap=1g
+stop_at_end=false zip="" port=9200 transport_port=9300 k=3 model=all-minilm-l6-v2 heap=1g
 while (($#)); do
   case $1 in
     --stop) stop_at_end=true; shift ;;
     --plugin) zip=$(realpath "${2:?}"); shift 2 ;;
     --http-port) port=${2:?}; shift 2 ;;
+    --transport-port) transport_port=${2:?}; shift 2 ;;
     --k) k=${2:?}; shift 2 ;;
     --model) model=${2:?}; shift 2 ;;
     --heap) heap=${2:?}; shift 2 ;;
@@ -41,7 +47,7 @@ phase "2/6 distribution"
 
 phase "3/6 node"
 t=$SECONDS
-"$IT_DIR/node.sh" start --clean --http-port "$port" --heap "$heap" --wait
+"$IT_DIR/node.sh" start --clean --http-port "$port" --transport-port "$transport_port" --heap "$heap" --wait
 green_secs=$((SECONDS - t))
 trap '[[ $? == 0 ]] || log "failed; the node is still running: integ-test/node.sh status / stop; log: $NODES_DIR/node-1/logs/$CLUSTER_NAME.log"' EXIT
 
@@ -51,6 +57,7 @@ realmctl create "$INDEX" --source-field text --model "$model"
 phase "5/6 indexing $(wc -l <"$CORPUS") documents (passages are embedded by the index's ingest pipeline)"
 realmctl bulk "$INDEX" "$CORPUS"
 realmctl refresh "$INDEX"
+realmctl health "$INDEX"
 
 phase "6/6 questions"
 echo

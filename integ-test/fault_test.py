@@ -35,8 +35,9 @@ import loopback
 IT_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(IT_DIR)
 FIXTURES = os.path.join(REPO, "src", "test", "resources", "models")
-WORK = os.path.join(IT_DIR, "build", "fault-test")
-NODES = os.path.join(IT_DIR, "build", "nodes")
+BUILD = os.path.realpath(os.environ.get("REALM_BUILD_DIR") or os.path.join(IT_DIR, "build"))  # as lib.sh's BUILD_DIR
+WORK = os.path.join(BUILD, "fault-test")
+NODES = os.path.join(BUILD, "nodes")
 NODE_LOG = "realm-it.log"  # the cluster name of node.sh
 
 DOCS = {

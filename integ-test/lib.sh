@@ -4,13 +4,22 @@
 
 IT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$IT_DIR/.." && pwd)"
-BUILD_DIR="$IT_DIR/build"
+# REALM_BUILD_DIR: another work directory (distributions, nodes, downloads). test.sh runs in integ-test/build/test, so
+# that its nodes and distributions are never the demo's: the demo's node keeps running through the tests, and
+# `node.sh stop --all` (without it) stops only the nodes of integ-test/build.
+BUILD_DIR=$(realpath -m "${REALM_BUILD_DIR:-$IT_DIR/build}")
 
 # Versions of everything the distribution is assembled from (all on Maven Central).
 OS_VERSION=3.4.0
 KNN_VERSION=3.4.0.0
 ANTLR_VERSION=4.13.1
 ASM_VERSION=9.7
+# the reindex module's REST client (reindex from a remote cluster) and what it needs beyond the server's lib/
+HTTPCLIENT5_VERSION=5.4.4
+HTTPCORE5_VERSION=5.3.4
+COMMONS_CODEC_VERSION=1.18.0
+COMMONS_LOGGING_VERSION=1.3.5
+SLF4J_VERSION=2.0.17
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1   # pinned: the CLI default (2.8) is old
 
 DIST_DIR="${REALM_DIST_DIR:-$BUILD_DIR/dist/opensearch-$OS_VERSION}"   # REALM_DIST_DIR: use another one

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Small client for a local node running the realm plugin (Python standard library only).
 
-    realmctl.py [--port 9200] create INDEX [--source-field text] [--model all-minilm-l6-v2]
+    realmctl.py [--port 9200] create INDEX [--source-field text] [--model all-minilm-l6-v2] [--replicas 0]
+    realmctl.py [--port 9200] health INDEX [--timeout 30]
     realmctl.py [--port 9200] delete INDEX
     realmctl.py [--port 9200] bulk INDEX FILE.jsonl [--batch 8]
     realmctl.py [--port 9200] refresh INDEX
@@ -9,6 +10,8 @@
     realmctl.py [--port 9200] expect-top INDEX --query Q --doc ID [--k 3]
 
 JSONL lines are {"id": ..., <fields>}; "id" becomes the document _id, the other fields its source.
+Indices get no replica by default: these are single-node clusters, where a replica could never be assigned (yellow).
+`health` waits for the index to be green and fails if it is not.
 Talks to 127.0.0.1 only, never through a proxy from the environment. Exits non-zero on any failure.
 """
 
@@ -43,9 +46,14 @@ class Client:
             raise RealmError(f"{method} {path} -> HTTP {status}: {_reason(parsed)}")
         return parsed
 
-    def create_index(self, index, source_field="text", model="all-minilm-l6-v2"):
-        body = {"source_field": source_field, "model": model}
+    def create_index(self, index, source_field="text", model="all-minilm-l6-v2", replicas=0):
+        body = {"source_field": source_field, "model": model, "settings": {"number_of_replicas": replicas}}
         return self.request("PUT", f"/_plugins/_realm/indices/{index}", body)
+
+    def health(self, index, timeout_secs=30):
+        """The index's health once it is green, or after timeout_secs (the status it reached then)."""
+        # 408: the wait timed out; the body still has the health
+        return self.request("GET", f"/_cluster/health/{index}?wait_for_status=green&timeout={timeout_secs}s", ok=(200, 408))
 
     def delete_index(self, index):
         return self.request("DELETE", f"/{index}", ok=(200, 404))
@@ -154,6 +162,10 @@ def main(argv=None):
     c.add_argument("index")
     c.add_argument("--source-field", default="text")
     c.add_argument("--model", default="all-minilm-l6-v2")
+    c.add_argument("--replicas", type=int, default=0)
+    h = sub.add_parser("health")
+    h.add_argument("index")
+    h.add_argument("--timeout", type=int, default=30)
     sub.add_parser("delete").add_argument("index")
     b = sub.add_parser("bulk")
     b.add_argument("index")
@@ -181,9 +193,17 @@ def main(argv=None):
     client = Client(args.port)
     try:
         if args.cmd == "create":
-            r = client.create_index(args.index, args.source_field, args.model)
+            r = client.create_index(args.index, args.source_field, args.model, args.replicas)
             print(f"created {r.get('index')}: pipeline {r.get('pipeline')}, model {r.get('model')}, "
                   f"dimension {r.get('dimension')}, reader {r.get('reader') or 'none'}")
+        elif args.cmd == "health":
+            h = client.health(args.index, args.timeout)
+            line = (f"index {args.index}: {h.get('status')}, {h.get('active_primary_shards')} primary shard(s), "
+                    f"{h.get('active_shards', 0) - h.get('active_primary_shards', 0)} replica shard(s) active, "
+                    f"{h.get('unassigned_shards')} unassigned")
+            if h.get("status") != "green":
+                raise RealmError(line + f" (not green after {args.timeout}s)")
+            print(line)
         elif args.cmd == "delete":
             client.delete_index(args.index)
         elif args.cmd == "bulk":

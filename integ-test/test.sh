@@ -9,12 +9,18 @@
 #   7. the load test: _realm clients and _bulk together against a node with a tiny inference queue (429s, no errors,
 #      no lost documents, the node healthy afterwards)
 # Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
+# The tests assemble and run everything in a work directory of their own, integ-test/build/test (nodes, distributions),
+# on their own ports: a demo node (integ-test/demo.sh) keeps running through them and is never stopped or rebuilt.
 set -euo pipefail
+REALM_BUILD_DIR="$(cd "$(dirname "$0")" && pwd)/build/test"
+export REALM_BUILD_DIR
+unset REALM_DIST_DIR
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=test
 
-# REALM_TEST_PORT: another port, so that two checkouts can run this at once. Nodes use HTTP ports REST_PORT..+4 and
-# transport ports REST_PORT+100..+104: the REST node, the load node, and the fault tests' nodes from +2.
+# REALM_TEST_PORT: another port, so that two checkouts can run this at once. Nodes use HTTP ports REST_PORT..+6 and
+# transport ports REST_PORT+100..+106: the REST node, the load node, the fault tests' nodes from +2, the security node
+# at +6. The defaults (9250.., 9350..) stay clear of the demo node's 9200 and 9300.
 REST_PORT=${REALM_TEST_PORT:-9250}
 LOAD_PORT=$((REST_PORT + 1))
 FAULT_PORT=$((REST_PORT + 2))
@@ -35,9 +41,10 @@ step 2 "assembling the distribution with $zip"
 
 step 3 "REST tests against a real node on 127.0.0.1:$REST_PORT"
 trap '"$IT_DIR/node.sh" stop --name "$REST_NODE" >/dev/null 2>&1 || true' EXIT
-# the tiny QA fixture as an operator reader, so that the REST tests can read answers
+# the tiny QA fixture as an operator reader, so that the REST tests can read answers; RealmReindexIT reindexes from
+# the node itself as a remote cluster
 "$IT_DIR/node.sh" start --name "$REST_NODE" --clean --http-port "$REST_PORT" --transport-port $((REST_PORT + 100)) \
-  --model src/test/resources/models/tiny-qa-pick --wait
+  --model src/test/resources/models/tiny-qa-pick --setting "reindex.remote.allowlist=127.0.0.1:$REST_PORT" --wait
 rest_rc=0
 mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
 "$IT_DIR/node.sh" stop --name "$REST_NODE"

@@ -10,9 +10,6 @@ import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1009,76 +1006,5 @@ public class RealmRestIT extends RealmRestSupport {
     /** Identity of each passage in order: index, id and passage number. */
     private static List<String> keys(List<Map<String, Object>> passages) {
         return passages.stream().map(p -> p.get("_index") + "/" + p.get("_id") + "#" + p.get("passage")).toList();
-    }
-
-    /**
-     * Every passage has the documented fields; passages are sorted by score; no passage appears twice; each text is the
-     * slice [start, end) of its document's source field (read back with GET _doc).
-     */
-    private static void assertWellFormed(String index, List<Map<String, Object>> passages) throws IOException {
-        Set<String> seen = new HashSet<>();
-        Map<String, String> sources = new java.util.HashMap<>();
-        double previous = Double.POSITIVE_INFINITY;
-        for (Map<String, Object> p : passages) {
-            assertThat(p.toString(), p.keySet(), equalTo(Set.of("_index", "_id", "passage", "score", "start", "end", "text")));
-            assertThat(p.get("passage"), instanceOf(Integer.class));
-            assertThat(p.get("start"), instanceOf(Integer.class));
-            assertThat(p.get("end"), instanceOf(Integer.class));
-            assertThat(p.get("score"), instanceOf(Number.class));
-            double score = ((Number) p.get("score")).doubleValue();
-            assertThat("passages must be sorted by score: " + passages, score, lessThanOrEqualTo(previous));
-            assertFalse("score of " + p, Double.isNaN(score) || Double.isInfinite(score));
-            previous = score;
-            assertTrue("passage listed twice: " + p, seen.add(p.get("_index") + "/" + p.get("_id") + "#" + p.get("passage")));
-
-            String docIndex = (String) p.get("_index");
-            String source = sources.computeIfAbsent(docIndex + "/" + p.get("_id"), key -> {
-                try {
-                    return sourceText(docIndex, (String) p.get("_id"), "text");
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            });
-            int start = (Integer) p.get("start");
-            int end = (Integer) p.get("end");
-            assertThat("offsets of " + p, start, greaterThanOrEqualTo(0));
-            assertThat("offsets of " + p, end, greaterThan(start));
-            assertThat("offsets of " + p + " beyond the source's " + source.length() + " chars", end, lessThanOrEqualTo(source.length()));
-            assertThat("text of " + p, p.get("text"), equalTo(source.substring(start, end)));
-        }
-        if (index != null) {
-            assertThat(passages.stream().map(p -> (String) p.get("_index")).collect(Collectors.toSet()), everyItem(org.hamcrest.Matchers.startsWith(index)));
-        }
-    }
-
-    /**
-     * The passages of one document, all of them, numbered 0..n-1, in order, each starting after the previous one, with
-     * only whitespace left between or around them; with {@code overlapping} consecutive passages share text.
-     */
-    private static void assertCovers(String source, List<Map<String, Object>> ofDoc, boolean overlapping) {
-        assertThat("no passages for " + source, ofDoc, not(empty()));
-        List<Map<String, Object>> sorted = new ArrayList<>(ofDoc);
-        sorted.sort(Comparator.comparingInt(p -> (Integer) p.get("passage")));
-        for (int i = 0; i < sorted.size(); i++) {
-            assertThat("passage numbers " + sorted, sorted.get(i).get("passage"), is(i));
-        }
-        int first = (Integer) sorted.get(0).get("start");
-        assertThat("text before the first passage: " + sorted.get(0), source.substring(0, first).isBlank(), is(true));
-        int lastEnd = (Integer) sorted.get(sorted.size() - 1).get("end");
-        assertThat("text after the last passage: " + sorted.get(sorted.size() - 1), source.substring(lastEnd).isBlank(), is(true));
-        for (int i = 1; i < sorted.size(); i++) {
-            Map<String, Object> prev = sorted.get(i - 1);
-            Map<String, Object> next = sorted.get(i);
-            int prevStart = (Integer) prev.get("start"), prevEnd = (Integer) prev.get("end");
-            int nextStart = (Integer) next.get("start"), nextEnd = (Integer) next.get("end");
-            assertThat("passages must advance: " + prev + " then " + next, nextStart, greaterThan(prevStart));
-            assertThat("passages must advance: " + prev + " then " + next, nextEnd, greaterThan(prevEnd));
-            if (nextStart > prevEnd) {
-                assertThat("text skipped between " + prev + " and " + next, source.substring(prevEnd, nextStart).isBlank(), is(true));
-            }
-            if (overlapping) {
-                assertThat("overlap_tokens > 0 but " + prev + " and " + next + " do not overlap", nextStart, org.hamcrest.Matchers.lessThan(prevEnd));
-            }
-        }
     }
 }
