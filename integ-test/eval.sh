@@ -36,7 +36,7 @@
 # Reader: gold paragraph = _realm filtered to the paragraph's document ({"ids": ...}) with k = its passage count; end to
 # end = _realm with k passages; the top answer is scored. With a v2.0 file, no_answer=true predicts "no answer".
 # Without a reader (no "answers" in _realm responses) the reader scores are null / "n/a" and recall is still measured.
-# The scorer is Java (src/test/java/org/opensearchrealm/eval/), compiled with the plugin's own AnswerNormalizer.
+# The scorer is Java (src/tools/java/org/opensearchrealm/eval/), compiled with the plugin's own AnswerNormalizer.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -111,9 +111,8 @@ fi
 phase "2/4 evaluator (SquadEval)"
 # Compiled from this checkout, with the plugin's own AnswerNormalizer source: one implementation of the SQuAD
 # normalisation for the plugin and its evaluation.
-SRC_DIR=$REPO_ROOT/src/test/java/org/opensearchrealm/eval
-SOURCES=("$SRC_DIR/Squad.java" "$SRC_DIR/EvalReport.java" "$SRC_DIR/SquadEval.java"
-  "$REPO_ROOT/src/main/java/org/opensearchrealm/read/AnswerNormalizer.java")
+SOURCES=("$REPO_ROOT"/src/tools/java/org/opensearchrealm/eval/*.java
+  "$REPO_ROOT/src/main/java/org/opensearchrealm/answer/AnswerNormalizer.java")
 CLASSES=$BUILD_DIR/eval-classes
 CLASS_FILE=$CLASSES/org/opensearchrealm/eval/SquadEval.class
 CP="$CLASSES:$DIST_DIR/lib/*"
