@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.rest;
 
+import org.junit.After;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
@@ -12,20 +13,72 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.test.rest.OpenSearchRestTestCase;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
- * Requests and checks shared by the REST tests of the plugin. The low-level client of the base class throws
+ * Requests and checks shared by the REST tests of the plugin, which run against a real node (k-NN and this plugin
+ * installed) given by {@code -Dtests.rest.cluster=127.0.0.1:PORT}. The low-level client of the base class throws
  * {@link ResponseException} for 4xx and 5xx answers; {@link #errorFor} expects one and {@link #assertError} reads the
  * OpenSearch error body ({@code {"error":{"type":..,"reason":..,"root_cause":[..],"caused_by":{..}},"status":..}}).
+ * After each test every index is deleted, and the ingest pipelines REALM indices leave behind.
+ *
+ * <pre>
+ * integ-test/assemble.sh --plugin target/opensearch-realm-0.1.0.zip
+ * integ-test/node.sh start --http-port 9270 --transport-port 9370 --clean --wait --model src/test/resources/models/tiny-qa-pick
+ * mvn -Prest-it test-compile failsafe:integration-test failsafe:verify -Dtests.rest.cluster=127.0.0.1:9270 [-Dit.test=RealmAnswersRestIT#testX]
+ * integ-test/node.sh stop
+ * </pre>
  */
 public abstract class RealmRestSupport extends OpenSearchRestTestCase {
+
+    static final String ONE_SHARD = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+    /** Passages short enough that the longer texts of {@link Texts} are cut into several. */
+    static final String SMALL_PASSAGES = "{\"passage_tokens\":48,\"overlap_tokens\":8,\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0}}";
+
+    /**
+     * The pipelines of REALM indices outlive their index: each test starts without them. Not when a test keeps the
+     * cluster (the security tests make their users, roles and indices once).
+     */
+    @After
+    public void deleteRealmPipelines() throws IOException {
+        if (preserveClusterUponCompletion()) {
+            return;
+        }
+        wipeAllIndices(); // first, so no index still names the pipelines as its default
+        Response pipelines;
+        try {
+            pipelines = adminClient().performRequest(new Request("GET", "/_ingest/pipeline"));
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return; // no pipeline at all
+            }
+            throw e;
+        }
+        for (String id : entityAsMap(pipelines).keySet()) {
+            if (id.startsWith("realm-")) {
+                adminClient().performRequest(new Request("DELETE", "/_ingest/pipeline/" + URLEncoder.encode(id, StandardCharsets.UTF_8)));
+            }
+        }
+    }
 
     // --- building requests --------------------------------------------------------------------------------------------
 
@@ -53,6 +106,25 @@ public abstract class RealmRestSupport extends OpenSearchRestTestCase {
             request.setJsonEntity(jsonBody);
         }
         return request;
+    }
+
+    static Request realmRequest(String index, String body) {
+        return request("POST", "/" + index + "/_realm", body);
+    }
+
+    static Request getRealm(String index, String q, String k) {
+        Request r = new Request("GET", "/" + index + "/_realm");
+        if (q != null) {
+            r.addParameter("q", q);
+        }
+        if (k != null) {
+            r.addParameter("k", k);
+        }
+        return r;
+    }
+
+    static Request clusterSettingRequest(String scope, String key, Object value) throws IOException {
+        return request("PUT", "/_cluster/settings", json(obj(scope, obj(key, value))));
     }
 
     // --- the plugin's API ---------------------------------------------------------------------------------------------
@@ -140,6 +212,48 @@ public abstract class RealmRestSupport extends OpenSearchRestTestCase {
     static void putClusterSetting(String scope, String key, Object value) throws IOException {
         Response response = client().performRequest(request("PUT", "/_cluster/settings", json(obj(scope, obj(key, value)))));
         assertEquals(200, response.getStatusLine().getStatusCode());
+    }
+
+    // --- passages -----------------------------------------------------------------------------------------------------
+
+    /**
+     * Every passage has the documented fields; passages are sorted by score; no passage appears twice; each text is the
+     * slice [start, end) of its document's source field (read back with GET _doc).
+     */
+    static void assertWellFormed(String index, List<Map<String, Object>> passages) throws IOException {
+        Set<String> seen = new HashSet<>();
+        Map<String, String> sources = new HashMap<>();
+        double previous = Double.POSITIVE_INFINITY;
+        for (Map<String, Object> p : passages) {
+            assertThat(p.toString(), p.keySet(), equalTo(Set.of("_index", "_id", "passage", "score", "start", "end", "text")));
+            assertThat(p.get("passage"), instanceOf(Integer.class));
+            assertThat(p.get("start"), instanceOf(Integer.class));
+            assertThat(p.get("end"), instanceOf(Integer.class));
+            assertThat(p.get("score"), instanceOf(Number.class));
+            double score = ((Number) p.get("score")).doubleValue();
+            assertThat("passages must be sorted by score: " + passages, score, lessThanOrEqualTo(previous));
+            assertFalse("score of " + p, Double.isNaN(score) || Double.isInfinite(score));
+            previous = score;
+            assertTrue("passage listed twice: " + p, seen.add(p.get("_index") + "/" + p.get("_id") + "#" + p.get("passage")));
+
+            String docIndex = (String) p.get("_index");
+            String source = sources.computeIfAbsent(docIndex + "/" + p.get("_id"), key -> {
+                try {
+                    return sourceText(docIndex, (String) p.get("_id"), "text");
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            int start = (Integer) p.get("start");
+            int end = (Integer) p.get("end");
+            assertThat("offsets of " + p, start, greaterThanOrEqualTo(0));
+            assertThat("offsets of " + p, end, greaterThan(start));
+            assertThat("offsets of " + p + " beyond the source's " + source.length() + " chars", end, lessThanOrEqualTo(source.length()));
+            assertThat("text of " + p, p.get("text"), equalTo(source.substring(start, end)));
+        }
+        if (index != null) {
+            assertThat(passages.stream().map(p -> (String) p.get("_index")).collect(Collectors.toSet()), everyItem(startsWith(index)));
+        }
     }
 
     // --- errors -------------------------------------------------------------------------------------------------------
