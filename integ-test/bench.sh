@@ -105,7 +105,7 @@ PLUGIN_HOME=$DIST_DIR/plugins/$plugin_name
 phase "2/$STEP_TOTAL bare encoder main (EncoderBench)"
 # Compiled against, and run with, the jars of the installed plugin and of the distribution: the bare encoder loads
 # the same jars, natives and model files as the node, through the same ModelRegistry.
-SRC=$REPO_ROOT/src/test/java/org/opensearchrealm/bench/EncoderBench.java
+SRC=$REPO_ROOT/src/tools/java/org/opensearchrealm/bench/EncoderBench.java
 CLASSES=$BUILD_DIR/bench-classes
 CP="$CLASSES:$DIST_DIR/lib/*:$PLUGIN_HOME/*"
 CLASS_FILE=$CLASSES/org/opensearchrealm/bench/EncoderBench.class
