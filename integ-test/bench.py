@@ -13,7 +13,6 @@ latency.json, and bench.json (the summary, written by `report`).
 """
 
 import argparse
-import http.client
 import json
 import math
 import os
@@ -22,10 +21,9 @@ import queue
 import sys
 import threading
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from realmctl import RealmError, _reason, load_jsonl  # noqa: E402  (the harness's client helpers)
+from realmctl import Client, RealmError, load_jsonl  # noqa: E402  (the harness's client, over loopback.py)
 
 PASSAGES = "realm_passages"
 PASSAGE_FIELDS = [f"{PASSAGES}.num", f"{PASSAGES}.text", f"{PASSAGES}.start", f"{PASSAGES}.end"]
@@ -38,50 +36,6 @@ def log(msg):
 def fmt_secs(s):
     s = int(round(s))
     return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
-
-
-class Http:
-    """One keep-alive HTTP/1.1 connection (urllib opens a connection per request, which would add connection setup
-    to every measured latency). Never uses a proxy. Not thread-safe: one per thread."""
-
-    def __init__(self, url, timeout=600):
-        u = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
-        if u.scheme != "http":
-            raise RealmError(f"only http:// URLs are supported, got {url}")
-        self.host, self.port, self.timeout = u.hostname or "127.0.0.1", u.port or 9200, timeout
-        self.url = f"http://{self.host}:{self.port}"
-        self.conn = None
-
-    def request(self, method, path, body=None, ndjson=False, ok=(200, 201)):
-        data, headers = None, {}
-        if body is not None:
-            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-            headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-        for attempt in (0, 1):
-            try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-                self.conn.request(method, path, body=data, headers=headers)
-                resp = self.conn.getresponse()
-                status, raw = resp.status, resp.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
-                # a keep-alive connection the node closed: reconnect once (requests here are idempotent)
-                self.close()
-                if attempt:
-                    raise RealmError(f"{method} {path}: connection to {self.url} lost ({e})") from e
-            except OSError as e:
-                self.close()
-                raise RealmError(f"no node answers on {self.url} ({e})") from e
-        text = raw.decode("utf-8", "replace")
-        if status not in ok:
-            raise RealmError(f"{method} {path} -> HTTP {status}: {_reason(text)}")
-        return json.loads(text) if text and text[0] in "{[" else text
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
 
 
 def percentile(values, p):
@@ -287,7 +241,7 @@ def hot_threads(http, label, out_path, interval="1s"):
 
 
 def cmd_ingest(args):
-    http = Http(args.url)
+    http = Client(args.url)
     docs = load_jsonl(args.corpus)
     if not docs:
         raise RealmError(f"no documents in {args.corpus}")
@@ -322,7 +276,7 @@ def cmd_ingest(args):
     done_docs = [0]
 
     def worker():
-        conn = Http(args.url)
+        conn = Client(args.url)
         try:
             while not errors:
                 try:
@@ -460,7 +414,7 @@ def knn_top(resp, k):
 
 
 def cmd_latency(args):
-    http = Http(args.url)
+    http = Client(args.url)
     qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
     vecs = [json.loads(line) for line in open(os.path.join(args.out, "query_vectors.jsonl"), encoding="utf-8") if line.strip()]
     if len(vecs) != len(qs):
@@ -698,7 +652,7 @@ def main(argv=None):
         elif args.cmd == "ingest":
             cmd_ingest(args)
         elif args.cmd == "config":
-            print(json.dumps(inference_config(Http(args.url))))
+            print(json.dumps(inference_config(Client(args.url))))
         elif args.cmd == "latency":
             cmd_latency(args)
         elif args.cmd == "report":

@@ -111,8 +111,8 @@ fi
 phase "2/4 evaluator (SquadEval)"
 # Compiled from this checkout, with the plugin's own AnswerNormalizer source: one implementation of the SQuAD
 # normalisation for the plugin and its evaluation.
-SRC_DIR=$REPO_ROOT/src/tools/java/org/opensearchrealm/eval
-SOURCES=("$SRC_DIR"/*.java "$REPO_ROOT/src/main/java/org/opensearchrealm/answer/AnswerNormalizer.java")
+SOURCES=("$REPO_ROOT"/src/tools/java/org/opensearchrealm/eval/*.java
+  "$REPO_ROOT/src/main/java/org/opensearchrealm/answer/AnswerNormalizer.java")
 CLASSES=$BUILD_DIR/eval-classes
 CLASS_FILE=$CLASSES/org/opensearchrealm/eval/SquadEval.class
 CP="$CLASSES:$DIST_DIR/lib/*"

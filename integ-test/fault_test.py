@@ -71,7 +71,7 @@ def log(msg):
 
 
 def http(port, method, path, body=None, timeout=60, ndjson=False):
-    """(status, parsed JSON or text); raises socket.timeout / URLError when there is no answer."""
+    """(status, parsed JSON or text); raises OSError (a timeout included) when there is no answer."""
     status, _, parsed = loopback.call(port, method, path, body, ndjson, timeout)
     return status, parsed
 

@@ -12,7 +12,7 @@
 JSONL lines are {"id": ..., <fields>}; "id" becomes the document _id, the other fields its source.
 Indices get no replica by default: these are single-node clusters, where a replica could never be assigned (yellow).
 `health` waits for the index to be green and fails if it is not.
-Talks to 127.0.0.1 only, never through a proxy from the environment. Exits non-zero on any failure.
+Talks to 127.0.0.1 only, never through a proxy from the environment (loopback.py). Exits non-zero on any failure.
 """
 
 import argparse
@@ -20,11 +20,8 @@ import json
 import os
 import sys
 import time
-import urllib.error
 
 import loopback
-
-# No ProxyHandler entries: an http_proxy variable must not route loopback requests elsewhere.
 
 
 class RealmError(Exception):
@@ -32,19 +29,24 @@ class RealmError(Exception):
 
 
 class Client:
-    def __init__(self, port=9200, timeout=600):
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.timeout = timeout
+    """The plugin's API on a node (a port on 127.0.0.1, or an http:// URL), over one kept connection: one per
+    thread. A status not in `ok` is a RealmError with the node's reason."""
+
+    def __init__(self, node=9200, timeout=600):
+        self.connection = loopback.Connection(node, timeout)
 
     def request(self, method, path, body=None, ndjson=False, ok=(200, 201)):
         try:
-            status, _, parsed = loopback.call(self.port, method, path, body, ndjson, self.timeout)
-        except urllib.error.URLError as e:
-            raise RealmError(f"no node answers on {self.base} ({e.reason}); start one: integ-test/node.sh start") from e
+            status, _, parsed = self.connection.call(method, path, body, ndjson)
+        except OSError as e:
+            raise RealmError(f"{method} {path}: no answer from {self.connection.url} ({e}); is a node running? "
+                             "(integ-test/node.sh start)") from e
         if status not in ok:
             raise RealmError(f"{method} {path} -> HTTP {status}: {_reason(parsed)}")
         return parsed
+
+    def close(self):
+        self.connection.close()
 
     def create_index(self, index, source_field="text", model="all-minilm-l6-v2", replicas=0):
         body = {"source_field": source_field, "model": model, "settings": {"number_of_replicas": replicas}}

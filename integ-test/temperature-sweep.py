@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
-"""End-to-end EM/F1 of _realm answers at several retrieval temperatures, from one pass of "explain": true readings.
+"""End-to-end EM/F1 of the answers _realm returns at several retrieval temperatures.
 
     integ-test/temperature-sweep.py --url http://127.0.0.1:9280 --index eval \
         --questions ../shared/data/squad/dev-v1.1.json [--max-questions 300] [--k 5] [--temperatures 1,0.3,0.1,0.05]
 
-Asks each question once with "explain": true (the index must have a reader, e.g. one left by integ-test/eval.sh
---keep-node), then re-scores the answers as the plugin does (p(z|q) = softmax(score / T) over the k passages, spans
-merged by SQuAD-normalised text, summed) for every temperature T, and prints EM/F1 per T next to the node's own answers.
+Asks every question at the index's own retrieval temperature (the row "node"), then at each temperature T after
+setting the index's dynamic setting index.realm.retrieval_temperature to T, and scores the top answer the plugin
+returns (SQuAD normalisation, max over the gold answers): the answers are the plugin's own REALM scores, nothing is
+re-scored here. The setting is put back as it was at the end. The index must have a reader, e.g. the one that
+integ-test/eval.sh --keep-node leaves. Each temperature is one pass over the questions (reading dominates: about a
+second per question on 2 cores); a temperature equal to the index's own reuses the "node" pass.
 """
 import argparse
 import collections
 import json
-import math
+import os
 import re
 import string
-import urllib.request
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import loopback  # noqa: E402  (the scripts' one HTTP client)
 
 PUNCTUATION = set(string.punctuation)
+SETTING = "index.realm.retrieval_temperature"
 
 
 def normalize(text):
@@ -33,19 +40,36 @@ def f1(prediction, gold):
     return 2 * precision * recall / (precision + recall)
 
 
-def rescore(reading, temperature):
-    scores = [r["score"] / temperature for r in reading]
-    top = max(scores)
-    weights = [math.exp(s - top) for s in scores]
-    total = sum(weights)
-    answers, texts = collections.defaultdict(float), {}
-    for weight, passage in zip(weights, reading):
-        for span in passage["spans"]:
-            key = normalize(span["text"])
-            if key:
-                answers[key] += weight / total * span["probability"]
-                texts.setdefault(key, span["text"])
-    return texts[max(answers, key=answers.get)] if answers else ""
+def request(node, method, path, body=None):
+    status, _, parsed = node.call(method, path, body)
+    if status != 200:
+        sys.exit(f"temperature-sweep: {method} {path} -> HTTP {status}: {json.dumps(parsed)[:400]}")
+    return parsed
+
+
+def temperatures_set(node, index):
+    """{concrete index: its explicit setting, or None when it has the default} and the temperature in effect (the
+    smallest, when the index is an alias or pattern over several)."""
+    found = request(node, "GET", f"/{index}/_settings/{SETTING}?include_defaults=true&flat_settings=true")
+    explicit = {name: s.get("settings", {}).get(SETTING) for name, s in found.items()}
+    effective = min(float(s.get("settings", {}).get(SETTING) or s.get("defaults", {}).get(SETTING)) for s in found.values())
+    return explicit, effective
+
+
+def put_temperature(node, explicit):
+    for name, value in explicit.items():
+        request(node, "PUT", f"/{name}/_settings", {SETTING: value})
+
+
+def answers(node, index, questions, k):
+    """The plugin's top answer to every question ("" when it has none)."""
+    predicted = []
+    for question, _ in questions:
+        result = request(node, "POST", f"/{index}/_realm", {"query": question, "k": k})
+        if "answers" not in result and "reader_error" not in result:
+            sys.exit(f"temperature-sweep: {index} has no reader (_realm returned no answers)")
+        predicted.append(result["answers"][0]["text"] if result.get("answers") else "")
+    return predicted
 
 
 def main():
@@ -62,22 +86,23 @@ def main():
     questions = [(q["question"], [a["text"] for a in q["answers"]])
                  for article in data for paragraph in article["paragraphs"] for q in paragraph["qas"] if q["answers"]]
     questions = questions[: args.max_questions]
-    rows = []
-    for question, golds in questions:
-        body = json.dumps({"query": question, "k": args.k, "explain": True, "num_answers": 20}).encode()
-        request = urllib.request.Request(f"{args.url}/{args.index}/_realm", body, {"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=120) as response:
-            result = json.load(response)
-        node = result["answers"][0]["text"] if result.get("answers") else ""
-        rows.append((golds, result["reading"], node))
-    predictions = {"node": [node for _, _, node in rows]}
-    for t in [float(x) for x in args.temperatures.split(",")]:
-        predictions[f"T={t:g}"] = [rescore(reading, t) for _, reading, _ in rows]
-    print(f"{len(rows)} questions, k={args.k}")
+    with loopback.Connection(args.url) as node:
+        original, current = temperatures_set(node, args.index)
+        by_temperature = {current: answers(node, args.index, questions, args.k)}
+        predictions = {"node": by_temperature[current]}
+        try:
+            for t in [float(x) for x in args.temperatures.split(",")]:
+                if t not in by_temperature:
+                    put_temperature(node, {name: t for name in original})
+                    by_temperature[t] = answers(node, args.index, questions, args.k)
+                predictions[f"T={t:g}"] = by_temperature[t]
+        finally:
+            put_temperature(node, original)
+    print(f"{len(questions)} questions, k={args.k}")
     for name, predicted in predictions.items():
-        em = sum(max(normalize(p) == normalize(g) for g in golds) for p, (golds, _, _) in zip(predicted, rows))
-        f = sum(max(f1(p, g) for g in golds) for p, (golds, _, _) in zip(predicted, rows))
-        print(f"{name:>8}  EM {100 * em / len(rows):5.1f}  F1 {100 * f / len(rows):5.1f}")
+        em = sum(max(normalize(p) == normalize(g) for g in golds) for p, (_, golds) in zip(predicted, questions))
+        f = sum(max(f1(p, g) for g in golds) for p, (_, golds) in zip(predicted, questions))
+        print(f"{name:>8}  EM {100 * em / len(questions):5.1f}  F1 {100 * f / len(questions):5.1f}")
 
 
 if __name__ == "__main__":

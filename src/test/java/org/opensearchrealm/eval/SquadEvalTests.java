@@ -119,16 +119,16 @@ public class SquadEvalTests extends OpenSearchTestCase {
             hit("d2", 4.0, inner(4.0, 1), inner(2.0, 2)),
             Map.of("_id", "d3", "_score", 3.0)
         )));
-        assertEquals(List.of(Map.entry("d1", 3), Map.entry("d2", 1), Map.entry("d2", 2), Map.entry("d1", 0)), SquadEval.bm25Passages(resp));
-        Map<String, Object> body = SquadEval.bm25Body("where is etna", 20);
+        assertEquals(List.of(Map.entry("d1", 3), Map.entry("d2", 1), Map.entry("d2", 2), Map.entry("d1", 0)), Retrieval.bm25Passages(resp));
+        Map<String, Object> body = Retrieval.bm25Body("where is etna", 20);
         assertEquals(20, body.get("size"));
         assertTrue(body.toString().contains("realm_passages.text"));
     }
 
     public void testRealmPassages() {
         Map<String, Object> resp = Map.of("passages", List.of(Map.of("_id", "a", "passage", 2), Map.of("_id", "b", "passage", 0)));
-        assertEquals(List.of(Map.entry("a", 2), Map.entry("b", 0)), SquadEval.realmPassages(resp));
-        assertEquals(List.of(), SquadEval.realmPassages(Map.of()));
+        assertEquals(List.of(Map.entry("a", 2), Map.entry("b", 0)), Retrieval.realmPassages(resp));
+        assertEquals(List.of(), Retrieval.realmPassages(Map.of()));
     }
 
     public void testSummaryWithoutReader() {
@@ -180,17 +180,17 @@ public class SquadEvalTests extends OpenSearchTestCase {
     }
 
     public void testOptions() {
-        SquadEval.Options o = SquadEval.Options.parse(
+        EvalOptions o = EvalOptions.parse(
             new String[] { "--corpus", "c", "--questions", "q", "--out", "o", "--k", "3", "--reuse-index", "--no-reader", "--index", "x" }
         );
         assertEquals(3, o.k);
         assertTrue(o.reuseIndex);
         assertTrue(o.noReader);
         assertEquals("x", o.index);
-        expectThrows(SquadEval.EvalException.class, () -> SquadEval.Options.parse(new String[] { "--corpus", "c" }));
-        expectThrows(SquadEval.EvalException.class, () -> SquadEval.Options.parse(new String[] { "--k", "0" }));
-        expectThrows(SquadEval.EvalException.class, () -> SquadEval.Options.parse(new String[] { "--bogus", "1" }));
-        expectThrows(SquadEval.EvalException.class, () -> SquadEval.Options.parse(new String[] { "--corpus" }));
+        expectThrows(EvalException.class, () -> EvalOptions.parse(new String[] { "--corpus", "c" }));
+        expectThrows(EvalException.class, () -> EvalOptions.parse(new String[] { "--k", "0" }));
+        expectThrows(EvalException.class, () -> EvalOptions.parse(new String[] { "--bogus", "1" }));
+        expectThrows(EvalException.class, () -> EvalOptions.parse(new String[] { "--corpus" }));
     }
 
     private static Squad.Doc doc(String id, String text) {

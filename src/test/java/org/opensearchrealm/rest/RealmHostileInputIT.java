@@ -19,12 +19,10 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearchrealm.rest.HostileCases.Case;
 import org.opensearchrealm.rest.HostileCases.Expect;
-import org.junit.After;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +42,7 @@ public class RealmHostileInputIT extends RealmRestSupport {
 
     private static final String KB = "hostile-kb";
     private static final String INGEST = "hostile-ingest";
-    private static final String ONE_SHARD = "{\"reader\":\"tiny-qa-pick\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+    private static final String READ_BY_FIXTURE = "{\"reader\":\"tiny-qa-pick\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
     private static final int MIN_CASES = 1000;
 
     @Override
@@ -53,25 +51,14 @@ public class RealmHostileInputIT extends RealmRestSupport {
         return Settings.builder().put(super.restClientSettings()).put(CLIENT_SOCKET_TIMEOUT, "30s").build();
     }
 
-    @After
-    public void deleteRealmPipelines() throws IOException {
-        wipeAllIndices();
-        Map<String, Object> pipelines = entityAsMap(adminClient().performRequest(new Request("GET", "/_ingest/pipeline")));
-        for (String id : pipelines.keySet()) {
-            if (id.startsWith("realm-")) {
-                adminClient().performRequest(new Request("DELETE", "/_ingest/pipeline/" + URLEncoder.encode(id, StandardCharsets.UTF_8)));
-            }
-        }
-    }
-
     public void testHostileInputGets4xxNever5xx() throws IOException {
-        createRealmIndex(KB, ONE_SHARD);
+        createRealmIndex(KB, READ_BY_FIXTURE);
         bulk(KB, List.of(
             obj("_id", "volcano", "doc", obj("text", Texts.VOLCANO)),
             obj("_id", "bread", "doc", obj("text", Texts.BREAD)),
             obj("_id", "chess", "doc", obj("text", Texts.CHESS))
         ));
-        createRealmIndex(INGEST, ONE_SHARD);
+        createRealmIndex(INGEST, READ_BY_FIXTURE);
         List<Map<String, Object>> before = passages(realmPost(KB, obj("query", "what leavens sourdough?", "k", 10)));
 
         HostileCases generator = new HostileCases(KB, INGEST, 100, 1000);

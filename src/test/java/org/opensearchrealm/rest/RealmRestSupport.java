@@ -3,6 +3,7 @@
  */
 package org.opensearchrealm.rest;
 
+import org.junit.After;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
@@ -12,6 +13,8 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.test.rest.OpenSearchRestTestCase;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,11 +40,50 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * Requests and checks shared by the REST tests of the plugin. The low-level client of the base class throws
+ * Requests and checks shared by the REST tests of the plugin, which run against a real node (k-NN and this plugin
+ * installed) given by {@code -Dtests.rest.cluster=127.0.0.1:PORT}. The low-level client of the base class throws
  * {@link ResponseException} for 4xx and 5xx answers; {@link #errorFor} expects one and {@link #assertError} reads the
  * OpenSearch error body ({@code {"error":{"type":..,"reason":..,"root_cause":[..],"caused_by":{..}},"status":..}}).
+ * After each test every index is deleted, and the ingest pipelines REALM indices leave behind.
+ *
+ * <pre>
+ * integ-test/assemble.sh --plugin target/opensearch-realm-0.1.0.zip
+ * integ-test/node.sh start --http-port 9270 --transport-port 9370 --clean --wait --model src/test/resources/models/tiny-qa-pick
+ * mvn -Prest-it test-compile failsafe:integration-test failsafe:verify -Dtests.rest.cluster=127.0.0.1:9270 [-Dit.test=RealmAnswersRestIT#testX]
+ * integ-test/node.sh stop
+ * </pre>
  */
 public abstract class RealmRestSupport extends OpenSearchRestTestCase {
+
+    static final String ONE_SHARD = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+    /** Passages short enough that the longer texts of {@link Texts} are cut into several. */
+    static final String SMALL_PASSAGES = "{\"passage_tokens\":48,\"overlap_tokens\":8,\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0}}";
+
+    /**
+     * The pipelines of REALM indices outlive their index: each test starts without them. Not when a test keeps the
+     * cluster (the security tests make their users, roles and indices once).
+     */
+    @After
+    public void deleteRealmPipelines() throws IOException {
+        if (preserveClusterUponCompletion()) {
+            return;
+        }
+        wipeAllIndices(); // first, so no index still names the pipelines as its default
+        Response pipelines;
+        try {
+            pipelines = adminClient().performRequest(new Request("GET", "/_ingest/pipeline"));
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return; // no pipeline at all
+            }
+            throw e;
+        }
+        for (String id : entityAsMap(pipelines).keySet()) {
+            if (id.startsWith("realm-")) {
+                adminClient().performRequest(new Request("DELETE", "/_ingest/pipeline/" + URLEncoder.encode(id, StandardCharsets.UTF_8)));
+            }
+        }
+    }
 
     // --- building requests --------------------------------------------------------------------------------------------
 
@@ -69,6 +111,25 @@ public abstract class RealmRestSupport extends OpenSearchRestTestCase {
             request.setJsonEntity(jsonBody);
         }
         return request;
+    }
+
+    static Request realmRequest(String index, String body) {
+        return request("POST", "/" + index + "/_realm", body);
+    }
+
+    static Request getRealm(String index, String q, String k) {
+        Request r = new Request("GET", "/" + index + "/_realm");
+        if (q != null) {
+            r.addParameter("q", q);
+        }
+        if (k != null) {
+            r.addParameter("k", k);
+        }
+        return r;
+    }
+
+    static Request clusterSettingRequest(String scope, String key, Object value) throws IOException {
+        return request("PUT", "/_cluster/settings", json(obj(scope, obj(key, value))));
     }
 
     // --- the plugin's API ---------------------------------------------------------------------------------------------
@@ -158,7 +219,7 @@ public abstract class RealmRestSupport extends OpenSearchRestTestCase {
         assertEquals(200, response.getStatusLine().getStatusCode());
     }
 
-    // --- passages ---------------------------------------------------------------------------------------------------
+    // --- passages -----------------------------------------------------------------------------------------------------
 
     /**
      * Every passage has the documented fields; passages are sorted by score; no passage appears twice; each text is the

@@ -3,7 +3,6 @@
  */
 package org.opensearchrealm.rest;
 
-import org.junit.After;
 import org.opensearch.client.Request;
 import org.opensearch.client.ResponseException;
 
@@ -15,30 +14,17 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 /**
- * {@code GET _plugins/_realm/stats} and the model memory budget against a real node (see {@link RealmRestIT} for how
- * to run). Counters are cumulative over the node's life, so the tests compare them before and after their requests.
+ * {@code GET _plugins/_realm/stats} and the model memory budget against a real node (see {@link RealmRestSupport} for
+ * how to run). Counters are cumulative over the node's life, so the tests compare them before and after their requests.
  */
 public class RealmStatsRestIT extends RealmRestSupport {
 
     private static final String INDEX = "stats-kb";
     /** Retrieval only (no reader), one shard. */
-    private static final String ONE_SHARD = "{\"reader\":\"\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
-    private static final String PLAIN_ONE_SHARD = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
+    private static final String RETRIEVAL_ONLY = "{\"reader\":\"\",\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
     private static final String DEFAULT_MODEL = "all-minilm-l6-v2";
     /** A bundled model the other REST tests never load. */
     private static final String OTHER_MODEL = "bge-small-en-v15";
-
-    @After
-    public void deletePipelines() throws IOException {
-        wipeAllIndices();
-        for (String index : List.of(INDEX, "stats-other")) {
-            try {
-                adminClient().performRequest(new Request("DELETE", "/_ingest/pipeline/realm-" + index));
-            } catch (ResponseException e) {
-                assertEquals(404, e.getResponse().getStatusLine().getStatusCode());
-            }
-        }
-    }
 
     /** The stats of the node the client talks to. */
     @SuppressWarnings("unchecked")
@@ -70,7 +56,7 @@ public class RealmStatsRestIT extends RealmRestSupport {
     }
 
     private static void indexDefaultModelDocs() throws IOException {
-        createRealmIndex(INDEX, ONE_SHARD);
+        createRealmIndex(INDEX, RETRIEVAL_ONLY);
         bulk(
             INDEX,
             List.of(
@@ -84,7 +70,7 @@ public class RealmStatsRestIT extends RealmRestSupport {
         Map<String, Object> before = localStats();
         indexDefaultModelDocs();
         realmPost(INDEX, obj("query", "How does magma rise?", "k", 3));
-        client().performRequest(request("PUT", "/stats-plain", PLAIN_ONE_SHARD));
+        client().performRequest(request("PUT", "/stats-plain", ONE_SHARD));
         ResponseException notRealm = errorFor(request("POST", "/stats-plain/_realm", "{\"query\":\"magma\"}"));
         assertEquals(400, notRealm.getResponse().getStatusLine().getStatusCode());
         Map<String, Object> after = localStats();

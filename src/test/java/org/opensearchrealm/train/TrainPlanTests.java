@@ -15,14 +15,14 @@ import java.util.Set;
 public class TrainPlanTests extends OpenSearchTestCase {
 
     public void testPlanIsSeededAndCoversEveryWindow() {
-        List<TrainReader.Feature> features = new ArrayList<>();
+        List<TrainPlan.Feature> features = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             int len = 10 + (i * 37) % 300;
-            features.add(new TrainReader.Feature(new QaTokenizer.Window(new long[len], new long[len], new int[len], new int[len]), 0, 0));
+            features.add(new TrainPlan.Feature(new QaTokenizer.Window(new long[len], new long[len], new int[len], new int[len]), 0, 0));
         }
-        List<List<Integer>> a = TrainReader.plan(features, 16, 2, 42);
-        List<List<Integer>> b = TrainReader.plan(features, 16, 2, 42);
-        List<List<Integer>> c = TrainReader.plan(features, 16, 2, 43);
+        List<List<Integer>> a = TrainPlan.plan(features, 16, 2, 42);
+        List<List<Integer>> b = TrainPlan.plan(features, 16, 2, 42);
+        List<List<Integer>> c = TrainPlan.plan(features, 16, 2, 43);
         assertEquals(a, b);
         assertNotEquals(a, c);
         int perEpoch = a.size() / 2;
@@ -45,16 +45,16 @@ public class TrainPlanTests extends OpenSearchTestCase {
     public void testAnswerTokens() {
         // [CLS] q [SEP] mount etna is in sic ##ily [SEP]: passage offsets 0-5 6-10 11-13 14-16 17-20 20-23
         QaTokenizer.Window whole = window(new int[] { -1, -1, -1, 0, 6, 11, 14, 17, 20, -1 }, new int[] { -1, -1, -1, 5, 10, 13, 16, 20, 23, -1 });
-        assertArrayEquals(new int[] { 7, 8 }, TrainReader.answerTokens(whole, 17, 23)); // "Sicily": both pieces
-        assertArrayEquals(new int[] { 3, 4 }, TrainReader.answerTokens(whole, 0, 10)); // "Mount Etna"
-        assertArrayEquals(new int[] { 7, 7 }, TrainReader.answerTokens(whole, 18, 19)); // inside one piece
-        assertNull(TrainReader.answerTokens(whole, 30, 35)); // past the passage
+        assertArrayEquals(new int[] { 7, 8 }, TrainPlan.answerTokens(whole, 17, 23)); // "Sicily": both pieces
+        assertArrayEquals(new int[] { 3, 4 }, TrainPlan.answerTokens(whole, 0, 10)); // "Mount Etna"
+        assertArrayEquals(new int[] { 7, 7 }, TrainPlan.answerTokens(whole, 18, 19)); // inside one piece
+        assertNull(TrainPlan.answerTokens(whole, 30, 35)); // past the passage
         // a later window that starts at "in": an answer beginning before it, or running past its end, is not in it
         QaTokenizer.Window later = window(new int[] { -1, -1, 14, 17, 20, -1 }, new int[] { -1, -1, 16, 20, 23, -1 });
-        assertArrayEquals(new int[] { 3, 4 }, TrainReader.answerTokens(later, 17, 23));
-        assertNull(TrainReader.answerTokens(later, 6, 16)); // "Etna is in"
+        assertArrayEquals(new int[] { 3, 4 }, TrainPlan.answerTokens(later, 17, 23));
+        assertNull(TrainPlan.answerTokens(later, 6, 16)); // "Etna is in"
         QaTokenizer.Window earlier = window(new int[] { -1, -1, 0, 6, -1 }, new int[] { -1, -1, 5, 10, -1 });
-        assertNull(TrainReader.answerTokens(earlier, 6, 13)); // "Etna is": ends after the window
-        assertArrayEquals(new int[] { 2, 3 }, TrainReader.answerTokens(earlier, 0, 10));
+        assertNull(TrainPlan.answerTokens(earlier, 6, 13)); // "Etna is": ends after the window
+        assertArrayEquals(new int[] { 2, 3 }, TrainPlan.answerTokens(earlier, 0, 10));
     }
 }

@@ -154,6 +154,12 @@ final class EvalReport {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue());
     }
 
+    /** v rounded to this many decimals, as the numbers of results.json and predictions.jsonl are written. */
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
     private static Double mean(List<Outcome> list, java.util.function.Function<Outcome, Double> f, Double empty) {
         double sum = 0;
         int n = 0;
