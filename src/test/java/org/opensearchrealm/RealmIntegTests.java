@@ -26,8 +26,8 @@ import org.opensearchrealm.answer.Answer;
 import org.opensearchrealm.answer.AnswerPassage;
 import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.answer.PassageExplanation;
+import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.ModelFiles;
-import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.model.ModelTestSupport;
 import org.opensearchrealm.model.Reader;
 import org.opensearchrealm.retrieve.RetrievedPassage;
@@ -289,8 +289,8 @@ public class RealmIntegTests extends ReadIntegTestSupport {
         assertAllRefused(index("space-kb", Map.of("a", "Some text.", "b", "More text.")), "space-kb", "all-minilm-l6-v2", "bge-small-en-v15");
         assertAllRefused(index("space-alias", Map.of("c", "Through the alias.")), "space-kb", "all-minilm-l6-v2", "bge-small-en-v15");
         assertEquals(0, client().prepareSearch("space-kb").setSize(0).get().getHits().getTotalHits().value());
-        for (ModelRegistry models : internalCluster().getInstances(ModelRegistry.class)) {
-            assertFalse("a refused document loads no model", models.isLoaded("bge-small-en-v15"));
+        for (InferenceService inference : internalCluster().getInstances(InferenceService.class)) {
+            assertTrue("a refused document loads no model", inference.loadedModels().stream().noneMatch(m -> m.id().equals("bge-small-en-v15")));
         }
 
         // an index of the caller's own, mapped for vectors of 8 dimensions, fed by a pipeline with a 384-dimension model
