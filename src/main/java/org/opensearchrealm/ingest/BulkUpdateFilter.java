@@ -62,7 +62,7 @@ public final class BulkUpdateFilter implements ActionFilter {
         ActionListener<Response> listener,
         ActionFilterChain<Request, Response> chain
     ) {
-        boolean[] realmUpdates = BulkAction.NAME.equals(action) ? realmUpdates((BulkRequest) request) : null;
+        String[] realmUpdates = BulkAction.NAME.equals(action) ? realmUpdates((BulkRequest) request) : null;
         if (realmUpdates == null) {
             chain.proceed(task, action, request, listener);
             return;
@@ -70,10 +70,10 @@ public final class BulkUpdateFilter implements ActionFilter {
         new Run((BulkRequest) request, realmUpdates, (ActionListener<BulkResponse>) listener).next(0);
     }
 
-    /** Which items are updates of REALM documents; null when none is. */
-    private boolean[] realmUpdates(BulkRequest bulk) {
+    /** For each item that updates a REALM document, the REALM index it writes to (else null); null when none does. */
+    private String[] realmUpdates(BulkRequest bulk) {
         List<DocWriteRequest<?>> items = bulk.requests();
-        boolean[] realm = new boolean[items.size()];
+        String[] realm = new String[items.size()];
         boolean any = false;
         SortedMap<String, IndexAbstraction> lookup = null;
         for (int i = 0; i < realm.length; i++) {
@@ -81,30 +81,31 @@ public final class BulkUpdateFilter implements ActionFilter {
                 continue;
             }
             lookup = lookup == null ? clusterService.state().metadata().getIndicesLookup() : lookup;
-            realm[i] = isRealmIndex(lookup, items.get(i).index());
-            any |= realm[i];
+            realm[i] = realmIndex(lookup, items.get(i).index());
+            any |= realm[i] != null;
         }
         return any ? realm : null;
     }
 
-    /** Whether the name is a REALM index, or an alias whose write index is one. */
-    private static boolean isRealmIndex(SortedMap<String, IndexAbstraction> lookup, String name) {
+    /** The REALM index that the name is or that an alias of that name writes to; null when it is none. */
+    private static String realmIndex(SortedMap<String, IndexAbstraction> lookup, String name) {
         IndexAbstraction target = lookup.get(name);
         IndexMetadata index = target == null ? null : target.getWriteIndex();
-        return index != null && RealmSettings.INDEX_MODEL.get(index.getSettings()).isEmpty() == false;
+        boolean realm = index != null && RealmSettings.INDEX_MODEL.get(index.getSettings()).isEmpty() == false;
+        return realm ? index.getIndex().getName() : null;
     }
 
     /** One bulk run in order: segments of plain items as sub-bulks, REALM updates one by one. */
     private final class Run {
         private final BulkRequest bulk;
-        private final boolean[] realmUpdates;
+        private final String[] realmUpdates;
         private final ActionListener<BulkResponse> listener;
         private final BulkItemResponse[] items;
         private final Supplier<ThreadContext.StoredContext> callerContext;
         private final long started = System.nanoTime();
         private long ingestMillis;
 
-        Run(BulkRequest bulk, boolean[] realmUpdates, ActionListener<BulkResponse> listener) {
+        Run(BulkRequest bulk, String[] realmUpdates, ActionListener<BulkResponse> listener) {
             this.bulk = bulk;
             this.realmUpdates = realmUpdates;
             this.listener = listener;
@@ -119,7 +120,7 @@ public final class BulkUpdateFilter implements ActionFilter {
                 listener.onResponse(new BulkResponse(items, (System.nanoTime() - started) / 1_000_000, ingestMillis));
                 return;
             }
-            if (realmUpdates[from]) {
+            if (realmUpdates[from] != null) {
                 update(from);
             } else {
                 plain(from);
@@ -135,10 +136,11 @@ public final class BulkUpdateFilter implements ActionFilter {
                 items[position] = new BulkItemResponse(position, DocWriteRequest.OpType.UPDATE, response);
                 next(position + 1);
             }, e -> {
+                // named by the concrete index, not the alias the item may have given, as a bulk's shard names it
                 items[position] = new BulkItemResponse(
                     position,
                     DocWriteRequest.OpType.UPDATE,
-                    new BulkItemResponse.Failure(update.index(), update.id(), e)
+                    new BulkItemResponse.Failure(realmUpdates[position], update.id(), e)
                 );
                 next(position + 1);
             })));
@@ -150,7 +152,7 @@ public final class BulkUpdateFilter implements ActionFilter {
                 .waitForActiveShards(bulk.waitForActiveShards())
                 .timeout(bulk.timeout());
             List<Integer> positions = new ArrayList<>();
-            for (int i = from; i < requests.size() && realmUpdates[i] == false; i++) {
+            for (int i = from; i < requests.size() && realmUpdates[i] == null; i++) {
                 segment.add(requests.get(i));
                 positions.add(i);
             }
