@@ -83,8 +83,10 @@ def reset(port):
 def create_ordinary_indices(port):
     must(port, "PUT", "/_index_template/diff", {"index_patterns": ["diff-*"], "template": {"settings": INDEX_SETTINGS}})
     shards = {ROUTED: 3}
-    for index, mapping in [(PLAIN, MAPPING), (ROUTED, MAPPING), (REQUIRED, dict(MAPPING, _routing={"required": True})),
-                           (STRICT, dict(MAPPING, dynamic="strict"))]:
+    # The shards of one bulk run in parallel: two of them adding one new field with different types race for the
+    # mapping (stock OpenSearch answers differently from run to run), so the three-shard index maps no new fields.
+    for index, mapping in [(PLAIN, MAPPING), (ROUTED, dict(MAPPING, dynamic=False)),
+                           (REQUIRED, dict(MAPPING, _routing={"required": True})), (STRICT, dict(MAPPING, dynamic="strict"))]:
         settings = dict(INDEX_SETTINGS, **{"index.number_of_shards": shards.get(index, 1)})
         must(port, "PUT", f"/{index}", {"settings": settings, "mappings": mapping})
 

@@ -121,9 +121,11 @@ class RequestSource:
 
     def update_body(self):
         form = self.pick([("doc", 4), ("doc_as_upsert", 2), ("upsert", 2), ("script", 4), ("script_upsert", 2),
-                          ("scripted_upsert", 1), ("no_detect_noop", 1), ("invalid", 1)])
+                          ("scripted_upsert", 1), ("no_detect_noop", 1), ("empty_doc", 1), ("invalid", 1)])
         if form == "doc":
             body = {"doc": self.document(partial=True)}
+        elif form == "empty_doc":  # a no-op whenever the document exists (the bulk filter passes it through)
+            body = {"doc": {}, "detect_noop": self.chance(0.8)}
         elif form == "doc_as_upsert":
             body = {"doc": self.document(partial=self.chance(0.5)), "doc_as_upsert": True}
         elif form == "upsert":
