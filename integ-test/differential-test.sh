@@ -8,7 +8,7 @@
 #   integ-test/differential-test.sh [--plugin ZIP] [--http-port 9600] [--transport-port 9700] [--seed N]
 #                                   [--requests 3000] [--realm-requests 300]
 #
-# Uses HTTP ports P (plugin node) and P+1 (stock node), transport ports T and T+1. About 3 minutes on 2 cores.
+# Uses HTTP ports P (plugin node) and P+1 (stock node), transport ports T and T+1. 3-5 minutes on 2 busy cores.
 # Last line: "differential test: N requests, M compared, K differences" (exit 1 when K > 0).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: the same seeded requests to a node with the realm plugin and to a stock node (the oracle), on
 ordinary indices and on a REALM index; every answer and, at the end, every index's documents and mapping must be
-equal on both, apart from the normalisations listed in NORMALISATIONS. integ-test/differential-test.sh starts the
+equal on both, apart from the normalisations of differential_compare.py. integ-test/differential-test.sh starts the
 nodes and runs this.
 
     differential.py --plugin-port P --stock-port S [--seed N] [--requests 3000] [--realm-requests 300]
@@ -10,32 +10,16 @@ Last line: "differential test: N requests, M compared, K differences"; exit 1 wh
 """
 
 import argparse
-import copy
 import json
 import random
-import re
 import sys
 import time
 import urllib.error
 
 import loopback
+from differential_compare import NORMALISATIONS, Comparison, normalise, scrub
 from differential_requests import ALIASES, PLAIN, REALM, REQUIRED, ROUTED, STRICT, RequestSource
 
-# What the comparison ignores, each with why the plugin may legitimately change it. Nothing else is normalised.
-NORMALISATIONS = [
-    ("top-level `took` of _bulk and _search answers", "wall time of the request: never the same twice"),
-    ("`ingest_took` of _bulk answers that reach the REALM index",
-     "the REALM index's default pipeline runs on the plugin node only (the stock index has no pipeline), so only "
-     "there is there an ingest time; bulks on ordinary indices must agree on it being absent"),
-    ("`realm_passages` in the source of documents (_source of get, mget, search hits and update `get`, and the "
-     "body of GET _source)", "the passages the plugin's pipeline adds to REALM documents: its purpose"),
-    ("the position (`line: L, column: C`) in JSON parse errors of documents of the REALM index",
-     "the position is in the source as the plugin's pipeline wrote it back (passages added), not as it was sent"),
-    ("`index_uuid` in errors", "an index's UUID is random, drawn when the index is created"),
-    ("`node` of search shard failures", "a node's id is random, drawn when the node first starts"),
-    ("the order of the methods in a 405's `allowed: [...]`",
-     "OpenSearch lists them from a HashSet of enum constants, whose order changes from one JVM to the next"),
-]
 PLUGIN_ONLY_SETTINGS = ("index.default_pipeline", "index.realm.")  # the REALM index's settings the stock node lacks
 CREATED_SETTINGS = ("index.uuid", "index.creation_date", "index.version.created", "index.provided_name")
 INDEX_SETTINGS = {  # every index of the test, auto-created ones included (index template)
@@ -46,7 +30,6 @@ INDEX_SETTINGS = {  # every index of the test, auto-created ones included (index
     "index.gc_deletes": "1h",
 }
 MAPPING = {"properties": {"n": {"type": "integer"}, "tag": {"type": "keyword"}, "text": {"type": "text"}}}
-MAX_SHOWN = 20
 MAX_NO_ANSWER = 5
 
 
@@ -109,89 +92,6 @@ def create_aliases(port):
                                                  for alias, index in ALIASES.items()]})
 
 
-# --- normalisation and comparison ---------------------------------------------------------------------------------
-def normalise(request, body):
-    if not isinstance(body, dict):
-        return body
-    body = copy.deepcopy(body)
-    body.pop("took", None)
-    if request.kind == "bulk" and request.realm:
-        body.pop("ingest_took", None)
-    if request.realm and "/_source/" in request.path:
-        body.pop("realm_passages", None)
-    if isinstance(body.get("error"), str):
-        body["error"] = ALLOWED_METHODS.sub(lambda m: "allowed: [" + ", ".join(sorted(m[1].split(", "))) + "]",
-                                            body["error"])
-    scrub(body, request.realm)
-    return body
-
-
-ALLOWED_METHODS = re.compile(r"allowed: \[([A-Z, ]*)\]")
-PARSE_POSITION = re.compile(r"line: \d+, column: \d+")
-
-
-def scrub(value, realm=False):
-    """realm_passages out of document sources, random ids out of errors (and, for requests that reach the REALM
-    index, positions out of parse errors), in place, at any depth."""
-    if isinstance(value, dict):
-        if isinstance(value.get("_source"), dict):
-            value["_source"].pop("realm_passages", None)
-        if "index_uuid" in value and value["index_uuid"] != "_na_":
-            value["index_uuid"] = "<uuid>"
-        if "shard" in value and "node" in value and "reason" in value:
-            value["node"] = "<node id>"
-        if realm and value.get("type") == "json_parse_exception" and isinstance(value.get("reason"), str):
-            value["reason"] = PARSE_POSITION.sub("line: <line>, column: <column>", value["reason"])
-        for child in value.values():
-            scrub(child, realm)
-    elif isinstance(value, list):
-        for child in value:
-            scrub(child, realm)
-
-
-def first_difference(a, b, path="$"):
-    """Where two JSON values first differ, as a path."""
-    if type(a) is not type(b):
-        return path
-    if isinstance(a, dict):
-        for key in sorted(set(a) | set(b)):
-            if key not in a or key not in b:
-                return f"{path}.{key} (only on the {'plugin' if key in b else 'stock'} node)"
-            if a[key] != b[key]:
-                return first_difference(a[key], b[key], f"{path}.{key}")
-    elif isinstance(a, list):
-        if len(a) != len(b):
-            return f"{path} (lengths {len(a)} and {len(b)})"
-        for i, (x, y) in enumerate(zip(a, b)):
-            if x != y:
-                return first_difference(x, y, f"{path}[{i}]")
-    return path
-
-
-class Comparison:
-    def __init__(self):
-        self.compared = 0
-        self.differences = []
-        self.no_answers = 0
-
-    def compare(self, what, stock, plugin):
-        """stock and plugin: (status, normalised body)."""
-        self.compared += 1
-        if stock != plugin:
-            where = "status" if stock[0] != plugin[0] else first_difference(stock[1], plugin[1])
-            self.differences.append((what, where, stock, plugin))
-        self.no_answers += (stock[0] is None) + (plugin[0] is None)
-
-    def report(self):
-        for number, (what, where, stock, plugin) in enumerate(self.differences[:MAX_SHOWN], 1):
-            print(f"\n--- difference {number} at {where}\n{what}")
-            for name, (status, body) in (("stock ", stock), ("plugin", plugin)):
-                text = body if isinstance(body, str) else json.dumps(body, sort_keys=True)
-                print(f"  {name}: {status} {text[:3000]}{'...' if len(text) > 3000 else ''}")
-        if len(self.differences) > MAX_SHOWN:
-            print(f"\n... and {len(self.differences) - MAX_SHOWN} more differences")
-
-
 # --- the run ----------------------------------------------------------------------------------------------------
 def run_sequence(args, comparison, tally):
     rng = random.Random(args.seed)
@@ -199,7 +99,7 @@ def run_sequence(args, comparison, tally):
     realm_share = args.realm_requests / args.requests
     sent = 0
     while sent < args.requests and comparison.no_answers < MAX_NO_ANSWER:
-        for request in source.next(realm=rng.random() < realm_share):
+        for request in source.next(realm=rng.random() < realm_share)[:args.requests - sent]:
             stock = call(args.stock_port, request.method, request.path, request.body, request.ndjson)
             plugin = call(args.plugin_port, request.method, request.path, request.body, request.ndjson)
             source.observe(*stock)
@@ -225,7 +125,7 @@ def final_state(port):
             "query": {"match_all": {}}, "size": 10000, "sort": [{"_id": "asc"}], "version": True,
             "seq_no_primary_term": True})
         hits = found.get("hits", {}) if isinstance(found, dict) else found
-        scrub(hits)
+        scrub(hits, realm=index == REALM)
         state[index] = {"mapping": mapping, "documents": hits}
     return status, state
 
@@ -234,23 +134,23 @@ class Tally:
     """What the sequence covered, from the oracle's answers: request kinds, statuses, bulk item results."""
 
     def __init__(self):
-        self.kinds, self.statuses, self.items, self.realm = {}, {}, {}, 0
+        self.statuses, self.items, self.realm = {}, {}, 0
 
     def count(self, request, stock):
         status, body = stock
-        self.kinds[request.kind] = self.kinds.get(request.kind, 0) + 1
-        self.statuses[status] = self.statuses.get(status, 0) + 1
+        key = f"{request.kind} {status}"
+        self.statuses[key] = self.statuses.get(key, 0) + 1
         self.realm += request.realm
         for entry in body.get("items", []) if isinstance(body, dict) else []:
             for op, item in entry.items():
-                key = f"{op} {item.get('result') or (item.get('error') or {}).get('type')}"
+                where = "REALM " if item.get("_index") == REALM else ""
+                key = f"{where}{op} {item.get('result') or (item.get('error') or {}).get('type')}"
                 self.items[key] = self.items.get(key, 0) + 1
 
     def print(self):
         fmt = lambda counts: ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-        print(f"requests by kind: {fmt(self.kinds)}; reaching the REALM index: {self.realm}")
-        print(f"statuses (stock): {fmt({str(k): v for k, v in self.statuses.items()})}")
-        print(f"bulk items (stock): {fmt(self.items)}")
+        print(f"requests by kind and status (stock): {fmt(self.statuses)}; reaching the REALM index: {self.realm}")
+        print(f"bulk items by result (stock): {fmt(self.items)}")
 
 
 def main():
