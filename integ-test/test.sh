@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The README's test command: every layer of tests, from unit tests to a real node that has no network.
-#   1. unit and internal-cluster tests (Surefire), and the plugin zip
+#   1. unit and internal-cluster tests (Surefire), and the plugin zip (its jar holds no tool or test class)
 #   2. a distribution assembled from Maven Central with k-NN and the zip
 #   3. REST tests (Failsafe, *IT) against a real node of that distribution
 #   4. security REST tests against a node of a second distribution with the security plugin (security-test.sh)
 #   5. fault tests (fault-test.sh): broken and failing models, a node restart, a reading node killed in a cluster
-#   6. the offline test: a real node in a network namespace with loopback only
-#   7. the load test: _realm clients and _bulk together against a node with a tiny inference queue (429s, no errors,
+#   6. the differential test (differential-test.sh): the same seeded document API requests to a node with the plugin
+#      and to a stock node, which must answer alike and end with the same documents
+#   7. the offline test: a real node in a network namespace with loopback only
+#   8. the load test: _realm clients and _bulk together against a node with a tiny inference queue (429s, no errors,
 #      no lost documents, the node healthy afterwards)
 # Ends with "N passed, M failed" over all layers; exits non-zero if anything failed.
 # The tests assemble and run everything in a work directory of their own, integ-test/build/test (nodes, distributions),
@@ -18,9 +20,10 @@ unset REALM_DIST_DIR
 source "$(dirname "$0")/lib.sh"
 LOG_TAG=test
 
-# REALM_TEST_PORT: another port, so that two checkouts can run this at once. Nodes use HTTP ports REST_PORT..+6 and
-# transport ports REST_PORT+100..+106: the REST node, the load node, the fault tests' nodes from +2, the security node
-# at +6. The defaults (9250.., 9350..) stay clear of the demo node's 9200 and 9300.
+# REALM_TEST_PORT: another port, so that two checkouts can run this at once. Nodes use HTTP ports REST_PORT..+8 and
+# transport ports REST_PORT+100..+108: the REST node, the load node, the fault tests' nodes from +2, the security
+# node +6, and the differential test's plugin and stock nodes +7 and +8.
+# The defaults (9250.., 9350..) stay clear of the demo node's 9200 and 9300.
 REST_PORT=${REALM_TEST_PORT:-9250}
 LOAD_PORT=$((REST_PORT + 1))
 FAULT_PORT=$((REST_PORT + 2))
@@ -29,13 +32,15 @@ require_java21
 export JAVA_HOME="$JAVA21_HOME"
 cd "$REPO_ROOT"
 started=$SECONDS
-step() { log "step $1/7 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
+step() { log "step $1/8 ($(fmt_secs $((SECONDS - started))) elapsed): $2"; }
 
 step 1 "unit and internal-cluster tests, then the plugin zip"
 rm -rf target/surefire-reports target/failsafe-reports
 mvn -B -ntp package
 
 zip=$(ls -t target/opensearch-realm-*.zip | head -n 1)
+zip_rc=0
+python3 "$IT_DIR/zip-check.py" "$zip" || zip_rc=$?
 step 2 "assembling the distribution with $zip"
 "$IT_DIR/assemble.sh" --plugin "$zip"
 
@@ -59,17 +64,22 @@ fault_rc=0
 "$IT_DIR/fault-test.sh" --plugin "$zip" --http-port "$FAULT_PORT" --transport-port $((FAULT_PORT + 100)) |
   tee target/fault-test.log || fault_rc=$?
 
-step 6 "offline test: a real node with no network"
+step 6 "differential test: a plugin node and a stock node, the same requests"
+differential_rc=0
+"$IT_DIR/differential-test.sh" --plugin "$zip" --http-port $((REST_PORT + 7)) --transport-port $((REST_PORT + 107)) ||
+  differential_rc=$?
+
+step 7 "offline test: a real node with no network"
 offline_rc=0
 "$IT_DIR/offline-test.sh" --plugin "$zip" || offline_rc=$?
 
-step 7 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 4"
+step 8 "load test: 20 s, 4 _realm clients and _bulk against an inference queue of 4"
 load_rc=0
 "$IT_DIR/load.sh" --plugin "$zip" --seconds 20 --clients 4 --queue-size 4 --expect-429 --out "$BUILD_DIR/load" \
   --http-port "$LOAD_PORT" --transport-port $((LOAD_PORT + 100)) || load_rc=$?
 
 log "all layers done in $(fmt_secs $((SECONDS - started)))"
-python3 - "$offline_rc" "$load_rc" <<'PY'
+python3 - "$zip_rc" "$differential_rc" "$offline_rc" "$load_rc" <<'PY'
 import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("target/failsafe-reports/TEST-*.xml"):
@@ -77,7 +87,7 @@ for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("targe
     tests, bad = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
     skip = int(suite.get("skipped", 0))
     passed, failed, skipped = passed + tests - bad - skip, failed + bad, skipped + skip
-for layer_rc in sys.argv[1:]:  # the offline test and the load test count one each
+for layer_rc in sys.argv[1:]:  # the zip check, the differential, offline and load tests count one each
     if layer_rc == "0":
         passed += 1
     else:
@@ -89,4 +99,4 @@ else:  # it ended before its summary
     failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-((rest_rc == 0 && security_rc == 0 && fault_rc == 0 && offline_rc == 0 && load_rc == 0))
+((zip_rc == 0 && rest_rc == 0 && security_rc == 0 && fault_rc == 0 && differential_rc == 0 && offline_rc == 0 && load_rc == 0))

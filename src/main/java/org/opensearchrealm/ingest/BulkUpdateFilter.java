@@ -5,6 +5,7 @@ package org.opensearchrealm.ingest;
 
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.DocWriteRequest;
+import org.opensearch.action.DocWriteResponse;
 import org.opensearch.action.bulk.BulkAction;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
@@ -13,19 +14,25 @@ import org.opensearch.action.support.ActionFilter;
 import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.action.support.ActionRequestMetadata;
 import org.opensearch.action.support.ContextPreservingActionListener;
+import org.opensearch.action.support.WriteRequest;
 import org.opensearch.action.update.UpdateRequest;
+import org.opensearch.action.update.UpdateResponse;
 import org.opensearch.cluster.metadata.IndexAbstraction;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.index.shard.ShardId;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.settings.RealmSettings;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Supplier;
 
@@ -62,7 +69,7 @@ public final class BulkUpdateFilter implements ActionFilter {
         ActionListener<Response> listener,
         ActionFilterChain<Request, Response> chain
     ) {
-        boolean[] realmUpdates = BulkAction.NAME.equals(action) ? realmUpdates((BulkRequest) request) : null;
+        String[] realmUpdates = BulkAction.NAME.equals(action) ? realmUpdates((BulkRequest) request) : null;
         if (realmUpdates == null) {
             chain.proceed(task, action, request, listener);
             return;
@@ -70,41 +77,51 @@ public final class BulkUpdateFilter implements ActionFilter {
         new Run((BulkRequest) request, realmUpdates, (ActionListener<BulkResponse>) listener).next(0);
     }
 
-    /** Which items are updates of REALM documents; null when none is. */
-    private boolean[] realmUpdates(BulkRequest bulk) {
+    /** For each item that updates a REALM document, the REALM index it writes to (else null); null when none does. */
+    private String[] realmUpdates(BulkRequest bulk) {
         List<DocWriteRequest<?>> items = bulk.requests();
-        boolean[] realm = new boolean[items.size()];
+        String[] realm = new String[items.size()];
         boolean any = false;
         SortedMap<String, IndexAbstraction> lookup = null;
         for (int i = 0; i < realm.length; i++) {
-            if (items.get(i) instanceof UpdateRequest == false) {
-                continue;
+            if (items.get(i) instanceof UpdateRequest update && changesNothing(update) == false) {
+                lookup = lookup == null ? clusterService.state().metadata().getIndicesLookup() : lookup;
+                realm[i] = realmIndex(lookup, update.index());
+                any |= realm[i] != null;
             }
-            lookup = lookup == null ? clusterService.state().metadata().getIndicesLookup() : lookup;
-            realm[i] = isRealmIndex(lookup, items.get(i).index());
-            any |= realm[i];
         }
         return any ? realm : null;
     }
 
-    /** Whether the name is a REALM index, or an alias whose write index is one. */
-    private static boolean isRealmIndex(SortedMap<String, IndexAbstraction> lookup, String name) {
+    /** An update that can only be a no-op (an empty partial document) leaves the passages as they are. */
+    private static boolean changesNothing(UpdateRequest update) {
+        return update.script() == null
+            && update.upsertRequest() == null
+            && update.docAsUpsert() == false
+            && update.detectNoop()
+            && update.doc() != null
+            && update.doc().sourceAsMap().isEmpty();
+    }
+
+    /** The REALM index that the name is or that an alias of that name writes to; null when it is none. */
+    private static String realmIndex(SortedMap<String, IndexAbstraction> lookup, String name) {
         IndexAbstraction target = lookup.get(name);
         IndexMetadata index = target == null ? null : target.getWriteIndex();
-        return index != null && RealmSettings.INDEX_MODEL.get(index.getSettings()).isEmpty() == false;
+        boolean realm = index != null && RealmSettings.INDEX_MODEL.get(index.getSettings()).isEmpty() == false;
+        return realm ? index.getIndex().getName() : null;
     }
 
     /** One bulk run in order: segments of plain items as sub-bulks, REALM updates one by one. */
     private final class Run {
         private final BulkRequest bulk;
-        private final boolean[] realmUpdates;
+        private final String[] realmUpdates;
         private final ActionListener<BulkResponse> listener;
         private final BulkItemResponse[] items;
         private final Supplier<ThreadContext.StoredContext> callerContext;
         private final long started = System.nanoTime();
         private long ingestMillis;
 
-        Run(BulkRequest bulk, boolean[] realmUpdates, ActionListener<BulkResponse> listener) {
+        Run(BulkRequest bulk, String[] realmUpdates, ActionListener<BulkResponse> listener) {
             this.bulk = bulk;
             this.realmUpdates = realmUpdates;
             this.listener = listener;
@@ -116,10 +133,13 @@ public final class BulkUpdateFilter implements ActionFilter {
         void next(int from) {
             List<DocWriteRequest<?>> requests = bulk.requests();
             if (from == requests.size()) {
+                if (bulk.getRefreshPolicy() == WriteRequest.RefreshPolicy.IMMEDIATE) {
+                    markRefreshedShards();
+                }
                 listener.onResponse(new BulkResponse(items, (System.nanoTime() - started) / 1_000_000, ingestMillis));
                 return;
             }
-            if (realmUpdates[from]) {
+            if (realmUpdates[from] != null) {
                 update(from);
             } else {
                 plain(from);
@@ -132,16 +152,61 @@ public final class BulkUpdateFilter implements ActionFilter {
             update.waitForActiveShards(bulk.waitForActiveShards());
             update.timeout(bulk.timeout());
             client.update(update, inCallerContext(ActionListener.wrap(response -> {
-                items[position] = new BulkItemResponse(position, DocWriteRequest.OpType.UPDATE, response);
-                next(position + 1);
+                if (response.getResult() == DocWriteResponse.Result.NOOP) {
+                    noop(position, update, response);
+                } else {
+                    answer(position, response);
+                }
             }, e -> {
+                // named by the concrete index, not the alias the item may have given, as a bulk's shard names it
                 items[position] = new BulkItemResponse(
                     position,
                     DocWriteRequest.OpType.UPDATE,
-                    new BulkItemResponse.Failure(update.index(), update.id(), e)
+                    new BulkItemResponse.Failure(realmUpdates[position], update.id(), e)
                 );
                 next(position + 1);
             })));
+        }
+
+        /**
+         * A bulk gives a no-op update the shard copies that its shard bulk reached ({@code _shards}); {@code _update}
+         * gives a no-op none. An update with an empty partial document, which can only be a no-op and which this
+         * filter lets through, gets them from the shard as a bulk item does.
+         */
+        private void noop(int position, UpdateRequest update, UpdateResponse response) {
+            UpdateRequest probe = new UpdateRequest(realmUpdates[position], update.id()).routing(update.routing()).doc(Map.of());
+            BulkRequest shardBulk = new BulkRequest().add(probe).waitForActiveShards(bulk.waitForActiveShards()).timeout(bulk.timeout());
+            client.bulk(shardBulk, inCallerContext(ActionListener.wrap(probed -> {
+                BulkItemResponse item = probed.getItems()[0];
+                if (item.isFailed() == false) { // else the document went meanwhile: the no-op stands as _update gave it
+                    response.setShardInfo(item.getResponse().getShardInfo());
+                }
+                answer(position, response);
+            }, e -> answer(position, response))));
+        }
+
+        /**
+         * With {@code refresh=true} a bulk refreshes each shard that it wrote to, once after all its items there, and
+         * says so in every item of that shard, no-ops included. Run in parts, the part that held a no-op may have
+         * written nothing to its shard (and then refreshed nothing), while another part did.
+         */
+        private void markRefreshedShards() {
+            Set<ShardId> written = new HashSet<>();
+            for (BulkItemResponse item : items) {
+                if (item.isFailed() == false && item.getResponse().getResult() != DocWriteResponse.Result.NOOP) {
+                    written.add(item.getResponse().getShardId());
+                }
+            }
+            for (BulkItemResponse item : items) {
+                if (item.isFailed() == false && written.contains(item.getResponse().getShardId())) {
+                    item.getResponse().setForcedRefresh(true);
+                }
+            }
+        }
+
+        private void answer(int position, UpdateResponse response) {
+            items[position] = new BulkItemResponse(position, DocWriteRequest.OpType.UPDATE, response);
+            next(position + 1);
         }
 
         private void plain(int from) {
@@ -150,7 +215,7 @@ public final class BulkUpdateFilter implements ActionFilter {
                 .waitForActiveShards(bulk.waitForActiveShards())
                 .timeout(bulk.timeout());
             List<Integer> positions = new ArrayList<>();
-            for (int i = from; i < requests.size() && realmUpdates[i] == false; i++) {
+            for (int i = from; i < requests.size() && realmUpdates[i] == null; i++) {
                 segment.add(requests.get(i));
                 positions.add(i);
             }
