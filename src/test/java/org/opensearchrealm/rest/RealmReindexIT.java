@@ -6,7 +6,6 @@ package org.opensearchrealm.rest;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
-import org.junit.After;
 
 import java.io.IOException;
 import java.util.Comparator;
@@ -41,7 +40,6 @@ public class RealmReindexIT extends RealmRestSupport {
     /** Retrieval only, passages as long as MiniLM allows and no overlap: each text here is one or two passages. */
     private static final String WIDE_PASSAGES =
         "{\"reader\":\"\",\"passage_tokens\":254,\"overlap_tokens\":0,\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}";
-    private static final List<String> REALM_INDICES = List.of("kb", "kb-wide");
 
     private static final Map<String, String> TEXTS = texts(
         "volcano", Texts.VOLCANO,
@@ -51,18 +49,6 @@ public class RealmReindexIT extends RealmRestSupport {
         "dessert", Texts.DESSERT,
         "cafe", Texts.CAFE
     );
-
-    @After
-    public void deleteRealmPipelines() throws IOException {
-        wipeAllIndices(); // first, so no index still names the pipelines as its default
-        for (String index : REALM_INDICES) {
-            try {
-                adminClient().performRequest(new Request("DELETE", "/_ingest/pipeline/realm-" + index));
-            } catch (ResponseException e) {
-                assertEquals(404, e.getResponse().getStatusLine().getStatusCode());
-            }
-        }
-    }
 
     public void testReindexFromPlainIndexEmbedsEveryDocument() throws IOException {
         client().performRequest(request("PUT", "/plain", PLAIN_ONE_SHARD));
