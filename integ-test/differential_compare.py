@@ -17,9 +17,10 @@ NORMALISATIONS = [
      "in errors about their fields",
      "OpenSearch's ingest reads a document into an unordered map (IndexRequest.sourceAsMap) for any pipeline, which "
      "writes the fields back in another order"),
-    ("the outer error of a malformed REALM document (its cause, the JSON parse error, is compared)",
+    ("the outer error of a REALM document that is not a JSON object (its cause, the parse error, is compared)",
      "with a pipeline, OpenSearch's ingest parses the document first and says `parse_exception: Failed to parse "
-     "content to map`; without one, the mapper does and says `mapper_parsing_exception: failed to parse`"),
+     "content to map` (or only the cause); without one, the mapper does and says `mapper_parsing_exception: failed "
+     "to parse`"),
     ("`index_uuid` in errors", "an index's UUID is random, drawn when the index is created"),
     ("`node` of search shard failures", "a node's id is random, drawn when the node first starts"),
     ("the order of the methods in a 405's `allowed: [...]`",
@@ -44,10 +45,21 @@ def normalise(request, body):
     error = body.get("error")
     if isinstance(error, str):
         body["error"] = ALLOWED_METHODS.sub(lambda m: "allowed: [" + ", ".join(sorted(m[1].split(", "))) + "]", error)
-    elif request.realm and isinstance(error, dict) and (error.get("caused_by") or {}).get("type") == "json_parse_exception":
-        body["error"] = {"malformed document": error["caused_by"]}
+    elif request.realm and isinstance(error, dict) and malformed_document_cause(error):
+        body["error"] = {"malformed document": malformed_document_cause(error)}
     scrub(body, request.realm)
     return body
+
+
+def malformed_document_cause(error):
+    """Why a document that is not a JSON object was refused: the error as the mapper (no pipeline) or the ingest
+    service (a pipeline) reports it, less that wrapper; None for other errors."""
+    if (error.get("type"), error.get("reason")) in (("mapper_parsing_exception", "failed to parse"),
+                                                    ("parse_exception", "Failed to parse content to map")):
+        return error.get("caused_by")
+    if error.get("type") == "not_x_content_exception":
+        return {"type": error["type"], "reason": error.get("reason")}
+    return None
 
 
 def scrub(value, realm=False):

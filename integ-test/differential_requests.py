@@ -29,11 +29,13 @@ WORDS = ("volcano island river planet telescope bread yeast patent engine glacie
          "meadow signal quartz falcon").split()
 
 # Update scripts (given params d, word and tag): changes, deletes and no-ops, and the ways a script fails.
+SCRIPTED_DELETE = ("if (ctx._source.n != null && ctx._source.n > 50) { ctx.op = 'delete' } "
+                   "else { ctx._source.n = params.d }")
 SCRIPTS = [
     "ctx._source.n = (ctx._source.n == null ? 0 : ctx._source.n) + params.d",
     "ctx._source.tag = params.tag",
     "ctx._source.text = ctx._source.text + ' ' + params.word",
-    "if (ctx._source.n != null && ctx._source.n > 50) { ctx.op = 'delete' } else { ctx._source.n = params.d }",
+    SCRIPTED_DELETE,
     "ctx.op = 'none'",
     "ctx.op = 'noop'",  # an unknown op: OpenSearch treats it as a no-op with a warning
     "ctx._source.missing_field.length()",  # runtime error: null pointer
@@ -52,6 +54,14 @@ class Request:
     def describe(self, limit=1500):
         body = "" if self.body is None else (self.body if isinstance(self.body, str) else json.dumps(self.body))
         return f"{self.method} {self.path}" + (f"\n{body[:limit]}{'...' if len(body) > limit else ''}" if body else "")
+
+
+def deletes(update_body):
+    """Whether an update may delete the document. OpenSearch 3.4 fails such an update that also fetches the source
+    with a NullPointerException (TransportShardBulkAction), and in a bulk all the items of its shard with it; the bulk
+    filter, which runs a REALM update alone, fails only that item. The sequence leaves out a bug of the oracle's."""
+    script = update_body.get("script")
+    return isinstance(script, dict) and script.get("source") == SCRIPTED_DELETE
 
 
 def with_params(path, params):
@@ -145,7 +155,7 @@ class RequestSource:
         else:
             body = self.rng.choice([{"doc": self.document(partial=True), "script": self.script()},  # both: refused
                                     {"doc": "not an object"}, {"unknown_field": 1}, {}])
-        if self.chance(0.15):
+        if self.chance(0.15) and not deletes(body):
             body["_source"] = self.rng.choice([True, ["n", "tag"], False])
         return body
 
@@ -223,7 +233,7 @@ class RequestSource:
             terminated = self.break_bulk(lines, realm_sources)
         params = {}
         self.refresh_param(params)
-        if self.chance(0.1):
+        if self.chance(0.1) and not any(SCRIPTED_DELETE in line for line in lines):
             params["_source"] = "true"
         if self.chance(0.05):  # the items' default routing
             params["routing"] = self.rng.choice(ROUTINGS)
