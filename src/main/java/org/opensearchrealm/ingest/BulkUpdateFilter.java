@@ -84,9 +84,10 @@ public final class BulkUpdateFilter implements ActionFilter {
         boolean any = false;
         SortedMap<String, IndexAbstraction> lookup = null;
         for (int i = 0; i < realm.length; i++) {
-            if (items.get(i) instanceof UpdateRequest update && changesNothing(update) == false) {
+            if (items.get(i) instanceof UpdateRequest update) {
                 lookup = lookup == null ? clusterService.state().metadata().getIndicesLookup() : lookup;
-                realm[i] = realmIndex(lookup, update.index());
+                String index = realmIndex(lookup, update.index());
+                realm[i] = index == null || changesNothing(update) ? null : index;
                 any |= realm[i] != null;
             }
         }
