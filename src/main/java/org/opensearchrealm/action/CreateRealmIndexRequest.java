@@ -7,6 +7,7 @@ import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.IndicesRequest;
 import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.opensearch.action.ValidateActions.addValidationError;
 
@@ -124,12 +126,15 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         return e;
     }
 
-    /** Settings of the plugin's that the caller may give in [settings]: how answers are read. */
-    private static final Set<String> USER_SETTINGS = Set.of(
-        RealmSettings.INDEX_NO_ANSWER_THRESHOLD.getKey(),
-        RealmSettings.INDEX_MAX_ANSWER_TOKENS.getKey(),
-        RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.getKey()
-    );
+    /**
+     * Settings of the plugin's that the caller may give in [settings]: the dynamic index settings (how passages are
+     * retrieved and answers read), but the reader, which is given as [reader].
+     */
+    private static final Set<String> USER_SETTINGS = RealmSettings.all()
+        .stream()
+        .filter(s -> s.hasIndexScope() && s.isDynamic() && s != RealmSettings.INDEX_READER)
+        .map(Setting::getKey)
+        .collect(Collectors.toUnmodifiableSet());
 
     /** The pipeline that cuts and embeds the index's documents. */
     public static String pipelineId(String index) {

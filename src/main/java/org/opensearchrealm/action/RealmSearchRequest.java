@@ -11,6 +11,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearchrealm.answer.AnswerScorer;
+import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -38,6 +39,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
     private final boolean explain;
     private final Boolean read;
     private IndicesOptions indicesOptions = DEFAULT_INDICES_OPTIONS;
+    private RetrievalMode retrieval;
 
     /** Retrieval with the indices' reader, if they have one: 3 answers, no explanation. */
     public RealmSearchRequest(String[] indices, String query, int k, QueryBuilder filter) {
@@ -69,6 +71,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         explain = in.readBoolean();
         read = in.readOptionalBoolean();
         indicesOptions = IndicesOptions.readIndicesOptions(in);
+        retrieval = in.readBoolean() ? in.readEnum(RetrievalMode.class) : null;
     }
 
     @Override
@@ -82,6 +85,10 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         out.writeBoolean(explain);
         out.writeOptionalBoolean(read);
         indicesOptions.writeIndicesOptions(out);
+        out.writeBoolean(retrieval != null);
+        if (retrieval != null) {
+            out.writeEnum(retrieval);
+        }
     }
 
     @Override
@@ -148,6 +155,16 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
 
     public RealmSearchRequest indicesOptions(IndicesOptions indicesOptions) {
         this.indicesOptions = Objects.requireNonNull(indicesOptions);
+        return this;
+    }
+
+    /** How to retrieve: dense, BM25 or hybrid; null: as the indices' {@code index.realm.retrieval} says. */
+    public RetrievalMode retrieval() {
+        return retrieval;
+    }
+
+    public RealmSearchRequest retrieval(RetrievalMode retrieval) {
+        this.retrieval = retrieval;
         return this;
     }
 

@@ -103,6 +103,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {
         String modelId;
         ReadConfig readConfig;
+        Retriever.Plan plan;
         Map<String, String> sourceFields;
         try {
             checkLimits(request);
@@ -110,6 +111,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             String[] concrete = resolver.concreteIndexNames(state, request);
             modelId = modelOf(state, concrete, explicitIndices(state, request));
             readConfig = readConfig(state, concrete, request.read());
+            plan = retrievalPlan(state, concrete, request.retrieval());
             sourceFields = sourceFields(state, concrete);
         } catch (Exception e) {
             listener.onFailure(e);
@@ -119,11 +121,11 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             listener.onResponse(new RealmSearchResponse(millisSince(start), 0, 0, List.of()));
             return;
         }
-        inference.embed(modelId, List.of(request.query()), TextKind.QUERY, ActionListener.wrap(vectors -> {
+        embedIfDense(modelId, request.query(), plan, ActionListener.wrap(vector -> {
             double encodeMillis = (System.nanoTime() - start) / 1e6;
             long searchStart = System.nanoTime();
-            String[] indices = request.indices();
-            retriever.retrieve(indices, request.indicesOptions(), sourceFields, vectors[0], request.k(), request.filter(), ActionListener.wrap(retrieval -> {
+            Retriever.Question question = new Retriever.Question(request.query(), vector, request.k(), request.filter());
+            retriever.retrieve(request.indices(), request.indicesOptions(), sourceFields, question, plan, ActionListener.wrap(retrieval -> {
                 double searchMillis = (System.nanoTime() - searchStart) / 1e6;
                 if (readConfig == null) {
                     listener.onResponse(new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages()));
@@ -139,6 +141,49 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             logger.debug(() -> "encoding the query of " + request + " with model [" + modelId + "] failed", e);
             listener.onFailure(e);
         }));
+    }
+
+    /** The question's vector when the plan retrieves by vectors; null, without encoding, for BM25 alone. */
+    private void embedIfDense(String modelId, String query, Retriever.Plan plan, ActionListener<float[]> listener) {
+        if (plan.dense() == false) {
+            listener.onResponse(null);
+            return;
+        }
+        inference.embed(modelId, List.of(query), TextKind.QUERY, ActionListener.map(listener, vectors -> vectors[0]));
+    }
+
+    /**
+     * How to retrieve from the REALM indices among {@code indices}: the request's mode, or the one their
+     * {@code index.realm.retrieval} names; for BM25 and hybrid retrieval, their depth and fusion. Indices asked together
+     * must agree on what they are asked with.
+     */
+    static Retriever.Plan retrievalPlan(ClusterState state, String[] indices, RealmSettings.RetrievalMode requested) {
+        Retriever.Plan plan = null;
+        String planIndex = null;
+        for (String index : indices) {
+            Settings settings = state.metadata().index(index).getSettings();
+            if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
+                continue;
+            }
+            RealmSettings.RetrievalMode mode = requested != null ? requested : RealmSettings.INDEX_RETRIEVAL.get(settings);
+            Retriever.Plan indexPlan = mode == RealmSettings.RetrievalMode.DENSE
+                ? new Retriever.Plan(mode, RealmSettings.Fusion.CONVEX, 1.0, 0) // dense alone: no depth, no fusion
+                : new Retriever.Plan(
+                    mode,
+                    RealmSettings.INDEX_FUSION.get(settings),
+                    RealmSettings.INDEX_HYBRID_WEIGHT.get(settings),
+                    RealmSettings.INDEX_RETRIEVAL_DEPTH.get(settings)
+                );
+            if (plan != null && plan.equals(indexPlan) == false) {
+                throw new IllegalArgumentException(
+                    "indices [" + planIndex + "] and [" + index + "] retrieve differently (" + plan + " and " + indexPlan
+                        + ": index.realm.retrieval, fusion, hybrid_weight, retrieval_depth); ask them separately, or give the same settings"
+                );
+            }
+            plan = indexPlan;
+            planIndex = index;
+        }
+        return plan != null ? plan : new Retriever.Plan(RealmSettings.RetrievalMode.DENSE, RealmSettings.Fusion.CONVEX, 1.0, 0);
     }
 
     /** Spans asked for per passage, at least: more than the answers, so that answers read in several passages add up. */

@@ -14,6 +14,7 @@ import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmSearchRequest;
+import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
 
 import java.io.IOException;
 import java.util.List;
@@ -23,7 +24,7 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
  * {@code POST /{index}/_realm} with {@code {"query": "...", "k": 5, "filter": {...}, "num_answers": 3, "explain": false,
- * "read": true}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true}. A URL parameter given
+ * "read": true, "retrieval": "dense"}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true&retrieval=dense}. A URL parameter given
  * with a body overrides the body's field, as {@code _search}'s {@code q} and {@code size} do. The indices resolve as for
  * {@code _search}, with its URL parameters {@code ignore_unavailable}, {@code allow_no_indices} and
  * {@code expand_wildcards}.
@@ -73,6 +74,9 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         if (request.hasParam("read")) {
             body.read = request.paramAsBoolean("read", true);
         }
+        if (request.hasParam("retrieval")) {
+            body.retrieval = RetrievalMode.parse(request.param("retrieval"));
+        }
         String[] indices = Strings.splitStringByCommaToArray(request.param("index"));
         RealmSearchRequest searchRequest = new RealmSearchRequest(
             indices,
@@ -82,7 +86,7 @@ public final class RestRealmSearchAction extends BaseRestHandler {
             body.numAnswers,
             body.explain,
             body.read
-        ).indicesOptions(IndicesOptions.fromRequest(request, RealmSearchRequest.DEFAULT_INDICES_OPTIONS));
+        ).indicesOptions(IndicesOptions.fromRequest(request, RealmSearchRequest.DEFAULT_INDICES_OPTIONS)).retrieval(body.retrieval);
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 
@@ -103,6 +107,7 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         int numAnswers = RealmSearchRequest.DEFAULT_NUM_ANSWERS;
         boolean explain;
         Boolean read;
+        RetrievalMode retrieval;
 
         void read(String field, XContentParser parser) throws IOException {
             switch (field) {
@@ -116,7 +121,8 @@ public final class RestRealmSearchAction extends BaseRestHandler {
                 case "num_answers" -> numAnswers = RestParsing.integer(parser, field);
                 case "explain" -> explain = RestParsing.bool(parser, field);
                 case "read" -> read = RestParsing.bool(parser, field);
-                default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter", "num_answers", "explain", "read");
+                case "retrieval" -> retrieval = RetrievalMode.parse(RestParsing.string(parser, field));
+                default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter", "num_answers", "explain", "read", "retrieval");
             }
         }
     }

@@ -9,6 +9,7 @@ import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.common.util.concurrent.CountDown;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.bytes.BytesReference;
@@ -17,6 +18,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.query.InnerHitBuilder;
 import org.opensearch.index.query.NestedQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.WrapperQueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.SearchHits;
@@ -25,9 +27,12 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.settings.RealmMapping;
+import org.opensearchrealm.settings.RealmSettings.Fusion;
+import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
 import org.opensearchrealm.settings.SourceFieldValues;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -35,11 +40,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Maximum inner product search over passage vectors with the k-NN plugin. The search asks for the top k documents
- * with all their matching passages (inner hits): a document's score is its best passage's, so the k best passages
- * overall lie within the k best documents, and the top k passages are taken across documents.
+ * Finds the best passages for a question: by maximum inner product search over passage vectors with the k-NN plugin
+ * (dense), by BM25 over the passages' text, or by both, fused ({@link ScoreFusion}). Each search asks for the top
+ * documents with all their matching passages (inner hits): a document's score is its best passage's, so the n best
+ * passages overall lie within the n best documents, and the top passages are taken across documents.
  * <p>
  * The search runs as the caller, so document-level security filters documents as it does for {@code _search}. Field-level
  * security and masking, however, apply per field, and passages are copies of the source field in another field: a
@@ -78,39 +85,117 @@ public final class Retriever {
     }
 
     /**
+     * How to retrieve: the mode, and for BM25 and hybrid retrieval how deep each ranking goes and how they are fused.
+     *
+     * @param denseWeight the dense ranking's weight in convex fusion
+     */
+    public record Plan(RetrievalMode mode, Fusion fusion, double denseWeight, int depth) {
+        /** Whether the question must be embedded. */
+        public boolean dense() {
+            return mode != RetrievalMode.BM25;
+        }
+    }
+
+    /** What to retrieve with, and from where. */
+    public record Question(String text, float[] vector, int k, QueryBuilder filter) {}
+
+    /**
      * @param indicesOptions how {@code indices} resolve, as the {@code _realm} request asked
      * @param sourceFields   the source field of each REALM index the search may reach, by concrete index name; passages
      *                       of other indices are left out
+     * @param question       its vector may be null when the plan is not {@link Plan#dense()}
      */
     public void retrieve(
         String[] indices,
         IndicesOptions indicesOptions,
         Map<String, String> sourceFields,
-        float[] vector,
-        int k,
-        QueryBuilder filter,
+        Question question,
+        Plan plan,
         ActionListener<Retrieval> listener
     ) {
-        SearchRequest search;
-        try {
-            search = new SearchRequest(indices).indicesOptions(indicesOptions).source(source(vector, k, filter, sourceFields.values()));
-        } catch (IOException e) {
-            listener.onFailure(e);
-            return;
+        int k = question.k();
+        int depth = Math.max(k, plan.depth());
+        switch (plan.mode()) {
+            case DENSE -> search(indices, indicesOptions, sourceFields, dense(question, k), k, listener);
+            case BM25 -> search(
+                indices,
+                indicesOptions,
+                sourceFields,
+                bm25(question, depth),
+                depth,
+                ActionListener.map(listener, bm25 -> ScoreFusion.fuse(NOTHING, bm25, Fusion.CONVEX, 0.0, k))
+            );
+            case HYBRID -> {
+                Retrieval[] rankings = new Retrieval[2];
+                CountDown both = new CountDown(2);
+                AtomicBoolean failed = new AtomicBoolean();
+                QueryBuilder[] queries = { dense(question, depth), bm25(question, depth) };
+                for (int i = 0; i < 2; i++) {
+                    int ranking = i;
+                    search(indices, indicesOptions, sourceFields, queries[i], depth, ActionListener.wrap(found -> {
+                        rankings[ranking] = found;
+                        if (both.countDown()) {
+                            listener.onResponse(ScoreFusion.fuse(rankings[0], rankings[1], plan.fusion(), plan.denseWeight(), k));
+                        }
+                    }, e -> {
+                        if (failed.compareAndSet(false, true)) {
+                            listener.onFailure(e);
+                        }
+                    }));
+                }
+            }
         }
+    }
+
+    private static final Retrieval NOTHING = new Retrieval(List.of(), List.of());
+
+    /** The top {@code n} passages of the documents {@code query} finds (a query with {@link #nested} passages). */
+    private void search(
+        String[] indices,
+        IndicesOptions indicesOptions,
+        Map<String, String> sourceFields,
+        QueryBuilder query,
+        int n,
+        ActionListener<Retrieval> listener
+    ) {
+        SearchRequest search = new SearchRequest(indices).indicesOptions(indicesOptions).source(source(query, n, sourceFields.values()));
         client.search(
             search,
-            ActionListener.wrap(response -> listener.onResponse(topPassages(response, k, sourceFields)), listener::onFailure)
+            ActionListener.wrap(response -> listener.onResponse(topPassages(response, n, sourceFields)), listener::onFailure)
         );
     }
 
-    static SearchSourceBuilder source(float[] vector, int k, QueryBuilder filter, Collection<String> sourceFields) throws IOException {
-        NestedQueryBuilder nested = new NestedQueryBuilder(RealmMapping.PASSAGES, new WrapperQueryBuilder(knnQuery(vector, k, filter)), ScoreMode.Max)
+    /** A document's score is its best passage's; its passages that match come back as inner hits, {@code n} at most. */
+    private static NestedQueryBuilder nested(QueryBuilder passageQuery, int n) {
+        return new NestedQueryBuilder(RealmMapping.PASSAGES, passageQuery, ScoreMode.Max)
             .ignoreUnmapped(true) // a wildcard may also match indices without passages: they contribute nothing
-            .innerHit(new InnerHitBuilder().setSize(k).setFetchSourceContext(new FetchSourceContext(true, PASSAGE_FIELDS, null)));
-        SearchSourceBuilder source = new SearchSourceBuilder().query(nested).size(k).trackTotalHits(false);
+            .innerHit(new InnerHitBuilder().setSize(n).setFetchSourceContext(new FetchSourceContext(true, PASSAGE_FIELDS, null)));
+    }
+
+    static SearchSourceBuilder source(QueryBuilder query, int n, Collection<String> sourceFields) {
+        SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(n).trackTotalHits(false);
         // no source field, no passage can be checked, none is kept: fetch nothing (empty includes would fetch everything)
         return sourceFields.isEmpty() ? source.fetchSource(false) : source.fetchSource(new TreeSet<>(sourceFields).toArray(String[]::new), null);
+    }
+
+    /** The n nearest passages, among those of documents that match the filter (the k-NN query filters as it ranks). */
+    private static QueryBuilder dense(Question question, int n) {
+        try {
+            return nested(new WrapperQueryBuilder(knnQuery(question.vector(), n, question.filter())), n);
+        } catch (IOException e) { // writing JSON to memory
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Passages by BM25, among those of documents that match the filter: a filter names document fields. */
+    static QueryBuilder bm25(Question question, int n) {
+        QueryBuilder nested = nested(bm25Query(question.text()), n);
+        return question.filter() == null ? nested : QueryBuilders.boolQuery().must(nested).filter(question.filter());
+    }
+
+    /** BM25 over the passages' text. */
+    static QueryBuilder bm25Query(String text) {
+        return QueryBuilders.matchQuery(RealmMapping.PASSAGES + "." + RealmMapping.TEXT, text);
     }
 
     /**

@@ -84,6 +84,99 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
+    /** How {@code _realm} finds passages. */
+    public enum RetrievalMode {
+        /** Maximum inner product search over the passage vectors (REALM's retriever). */
+        DENSE,
+        /** BM25 over the passages' text. */
+        BM25,
+        /** Both, each to its own depth, their scores fused ({@link #INDEX_FUSION}). */
+        HYBRID;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The mode a request's {@code retrieval} names. */
+        public static RetrievalMode parse(String value) {
+            return parse("retrieval", value);
+        }
+
+        static RetrievalMode parse(String field, String value) {
+            for (RetrievalMode m : values()) {
+                if (m.jsonName().equals(value)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("[" + field + "] must be [dense], [bm25] or [hybrid], got [" + value + "]");
+        }
+    }
+
+    /** How hybrid retrieval fuses the dense and the BM25 ranking. */
+    public enum Fusion {
+        /** Each ranking's scores min-max normalised over its depth, then weighed ({@link #INDEX_HYBRID_WEIGHT}). */
+        CONVEX,
+        /** Reciprocal rank fusion: the sum over rankings of 1 / (60 + rank), scores ignored. */
+        RRF;
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Fusion parse(String value) {
+            for (Fusion f : values()) {
+                if (f.jsonName().equals(value)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("[index.realm.fusion] must be [convex] or [rrf], got [" + value + "]");
+        }
+    }
+
+    /**
+     * How {@code _realm} retrieves when the request does not say ({@code "retrieval"}). Dense until the modes are
+     * measured against each other end to end on the project's dev split.
+     */
+    public static final Setting<RetrievalMode> INDEX_RETRIEVAL = new Setting<>(
+        "index.realm.retrieval",
+        RetrievalMode.DENSE.jsonName(),
+        value -> RetrievalMode.parse("index.realm.retrieval", value),
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    public static final Setting<Fusion> INDEX_FUSION = new Setting<>(
+        "index.realm.fusion",
+        Fusion.CONVEX.jsonName(),
+        Fusion::parse,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /** The dense ranking's weight in convex fusion; the BM25 ranking has 1 minus it. */
+    public static final Setting<Double> INDEX_HYBRID_WEIGHT = Setting.doubleSetting(
+        "index.realm.hybrid_weight",
+        0.5,
+        0.0,
+        1.0,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
+    /**
+     * How many passages each ranking of hybrid retrieval (and BM25 alone) looks at before the top {@code k} are taken:
+     * a passage ranked low by one retriever can still win on the other. At most 100, OpenSearch's default limit of
+     * inner hits per document ({@code index.max_inner_result_window}).
+     */
+    public static final Setting<Integer> INDEX_RETRIEVAL_DEPTH = Setting.intSetting(
+        "index.realm.retrieval_depth",
+        50,
+        1,
+        100,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
     /** Where passages are read when the cluster has no node with the {@code ml} role. */
     public enum ReadFallback {
         /** The node that coordinates the {@code _realm} request, which already holds the passages' texts. */
@@ -198,6 +291,10 @@ public final class RealmSettings {
             INDEX_NO_ANSWER_THRESHOLD,
             INDEX_MAX_ANSWER_TOKENS,
             INDEX_RETRIEVAL_TEMPERATURE,
+            INDEX_RETRIEVAL,
+            INDEX_FUSION,
+            INDEX_HYBRID_WEIGHT,
+            INDEX_RETRIEVAL_DEPTH,
             MAX_K,
             MAX_QUERY_CHARS,
             READ_FALLBACK,

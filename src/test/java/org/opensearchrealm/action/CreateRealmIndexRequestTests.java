@@ -29,7 +29,10 @@ public class CreateRealmIndexRequestTests extends OpenSearchTestCase {
             assertTrue(message, message.contains("unknown setting [" + key + "]"));
             assertTrue(
                 message,
-                message.contains("[index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.retrieval_temperature]")
+                message.contains(
+                    "[index.realm.fusion, index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, "
+                        + "index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature]"
+                )
             );
             assertFalse(message, message.contains("set by the plugin"));
         }

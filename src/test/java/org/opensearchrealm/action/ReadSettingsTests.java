@@ -11,6 +11,9 @@ import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.retrieve.Retriever;
+import org.opensearchrealm.settings.RealmSettings.Fusion;
+import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
 import org.opensearchrealm.action.TransportRealmSearchAction.ReadConfig;
 
 /** How the indices' settings decide whether and how a {@code _realm} request reads, and how index creation carries the reader. */
@@ -73,6 +76,36 @@ public class ReadSettingsTests extends OpenSearchTestCase {
             () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, null)
         );
         assertTrue(partly.getMessage(), partly.getMessage().contains("[qa] and [none]"));
+    }
+
+    public void testRetrievalPlan() {
+        Settings realm = Settings.builder().put("index.realm.model", "enc").build();
+        Settings hybrid = Settings.builder().put(realm).put("index.realm.retrieval", "hybrid").put("index.realm.hybrid_weight", 0.7).build();
+        ClusterState state = ClusterState.builder(ClusterName.DEFAULT)
+            .metadata(
+                Metadata.builder()
+                    .put(index("plain", Settings.EMPTY))
+                    .put(index("dense", realm))
+                    .put(index("hybrid1", hybrid))
+                    .put(index("hybrid2", hybrid))
+                    .put(index("rrf", Settings.builder().put(hybrid).put("index.realm.fusion", "rrf").put("index.realm.retrieval_depth", 20).build()))
+            )
+            .build();
+        Retriever.Plan dense = new Retriever.Plan(RetrievalMode.DENSE, Fusion.CONVEX, 1.0, 0);
+        Retriever.Plan weighted = new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.7, 50);
+        assertEquals("the default: dense", dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense", "plain" }, null));
+        assertEquals(weighted, TransportRealmSearchAction.retrievalPlan(state, new String[] { "hybrid1", "hybrid2" }, null));
+        assertEquals(new Retriever.Plan(RetrievalMode.HYBRID, Fusion.RRF, 0.7, 20), TransportRealmSearchAction.retrievalPlan(state, new String[] { "rrf" }, null));
+        assertEquals("the request's mode wins", dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "hybrid1", "rrf" }, RetrievalMode.DENSE));
+        assertEquals(
+            new Retriever.Plan(RetrievalMode.BM25, Fusion.CONVEX, 0.5, 50),
+            TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense" }, RetrievalMode.BM25)
+        );
+        IllegalArgumentException mixed = expectThrows(
+            IllegalArgumentException.class,
+            () -> TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense", "hybrid1" }, null)
+        );
+        assertTrue(mixed.getMessage(), mixed.getMessage().contains("indices [dense] and [hybrid1] retrieve differently"));
     }
 
     public void testCreateRequestCarriesTheReader() throws Exception {

@@ -12,6 +12,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchModule;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
 import org.opensearchrealm.retrieve.RetrievedPassage;
 
 import java.util.List;
@@ -56,6 +57,19 @@ public class RealmSearchRequestTests extends OpenSearchTestCase {
         RealmSearchRequest copy = new RealmSearchRequest(new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry));
         assertEquals(lenient, copy.indicesOptions());
         assertEquals("who?", copy.query());
+    }
+
+    public void testRetrievalModeTravelsWithTheRequest() throws Exception {
+        for (RetrievalMode mode : new RetrievalMode[] { null, RetrievalMode.DENSE, RetrievalMode.BM25, RetrievalMode.HYBRID }) {
+            RealmSearchRequest request = new RealmSearchRequest(new String[] { "a" }, "who?", 3, null).retrieval(mode);
+            BytesStreamOutput out = new BytesStreamOutput();
+            request.writeTo(out);
+            RealmSearchRequest copy = new RealmSearchRequest(new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry));
+            assertEquals(mode, copy.retrieval());
+            assertEquals(3, copy.k());
+        }
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> RetrievalMode.parse("sparse"));
+        assertEquals("[retrieval] must be [dense], [bm25] or [hybrid], got [sparse]", e.getMessage());
     }
 
     public void testValidation() {

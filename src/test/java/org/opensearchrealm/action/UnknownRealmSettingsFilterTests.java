@@ -41,8 +41,9 @@ public class UnknownRealmSettingsFilterTests extends OpenSearchTestCase {
             assertEquals(
                 "unknown setting ["
                     + key
-                    + "]: the plugin has no such setting; the index.realm.* settings that can be given here are [index.realm.max_answer_tokens, "
-                    + "index.realm.no_answer_threshold, index.realm.reader, index.realm.retrieval_temperature]",
+                    + "]: the plugin has no such setting; the index.realm.* settings that can be given here are [index.realm.fusion, "
+                    + "index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.reader, "
+                    + "index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature]",
                 e.getMessage()
             );
         }

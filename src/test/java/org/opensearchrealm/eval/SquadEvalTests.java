@@ -210,6 +210,6 @@ public class SquadEvalTests extends OpenSearchTestCase {
     }
 
     private static Outcome outcome(String id, boolean answerable, int gold, int dense, int bm25, Double goldEm, Double goldF1, Double em, Double f1) {
-        return new Outcome(id, answerable, gold, dense, bm25, dense, bm25, goldEm, goldF1, em, f1, false, false);
+        return new Outcome(id, answerable, gold, dense, bm25, dense, dense, bm25, goldEm, goldF1, em, f1, false, false);
     }
 }

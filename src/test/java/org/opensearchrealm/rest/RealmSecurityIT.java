@@ -27,6 +27,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -399,6 +400,25 @@ public class RealmSecurityIT extends RealmRestSupport {
         Map<String, Object> response = realmAs("realm_masked", DOCS, askMoon());
         assertThat(passages(response), empty());
         assertFalse(response.toString(), response.toString().contains("moon is over"));
+    }
+
+    /** BM25 and hybrid retrieval go through the same search as the caller and the same source-field check as dense. */
+    public void testEveryRetrievalModeKeepsDocumentAndFieldSecurity() throws IOException {
+        Set<String> visible = searchableIds("realm_dls", DOCS);
+        for (String mode : List.of("bm25", "hybrid")) {
+            Map<String, Object> ask = new HashMap<>(askMoon());
+            ask.put("retrieval", mode);
+            Map<String, Object> dls = realmAs("realm_dls", DOCS, ask);
+            assertThat(mode, passages(dls), not(empty()));
+            assertThat(mode, referencedIds(dls), everyItem(oneOf(visible.toArray())));
+            assertFalse(mode + ": " + dls, dls.toString().contains("moon is over"));
+            for (String role : List.of("realm_fls_text", "realm_masked")) {
+                Map<String, Object> hidden = realmAs(role, DOCS, ask);
+                assertThat(mode + " as " + role, passages(hidden), empty());
+                assertFalse(mode + " as " + role + ": " + hidden, hidden.toString().contains("moon is over"));
+            }
+            assertThat(mode, idsOf(passages(realmAs("realm_fls_level", DOCS, ask))), hasItem("secret-moon"));
+        }
     }
 
     public void testFieldRulesOnOtherFieldsKeepThePassages() throws IOException {

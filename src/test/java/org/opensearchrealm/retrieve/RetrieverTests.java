@@ -56,10 +56,26 @@ public class RetrieverTests extends OpenSearchTestCase {
     }
 
     public void testSearchFetchesTheSourceFieldsAsTheCallerSeesThem() throws Exception {
-        SearchSourceBuilder source = Retriever.source(new float[] { 1f }, 3, null, List.of("text", "body", "text"));
+        SearchSourceBuilder source = Retriever.source(QueryBuilders.matchAllQuery(), 3, List.of("text", "body", "text"));
         assertArrayEquals(new String[] { "body", "text" }, source.fetchSource().includes());
         assertTrue(source.fetchSource().fetchSource());
         // no source field to check passages against: nothing is fetched (empty includes would fetch the whole source)
-        assertFalse(Retriever.source(new float[] { 1f }, 3, null, List.of()).fetchSource().fetchSource());
+        assertFalse(Retriever.source(QueryBuilders.matchAllQuery(), 3, List.of()).fetchSource().fetchSource());
+    }
+
+    public void testBm25FiltersDocumentsAndAsksForEveryPassageOfItsDepth() throws Exception {
+        Retriever.Question question = new Retriever.Question("who won", null, 5, QueryBuilders.termQuery("title", "x"));
+        Map<String, Object> query = XContentHelper.convertToMap(
+            MediaTypeRegistry.JSON.xContent(),
+            Retriever.bm25(question, 40).toString(),
+            false
+        );
+        Map<?, ?> bool = (Map<?, ?>) query.get("bool");
+        assertTrue("the filter names document fields: it is outside the nested query " + query, bool.get("filter").toString().contains("title"));
+        Map<?, ?> nested = (Map<?, ?>) ((Map<?, ?>) ((List<?>) bool.get("must")).get(0)).get("nested");
+        assertEquals("realm_passages", nested.get("path"));
+        assertTrue(nested.get("query").toString(), nested.get("query").toString().contains("realm_passages.text"));
+        assertEquals(40, ((Map<?, ?>) nested.get("inner_hits")).get("size"));
+        assertFalse("no filter, no bool", Retriever.bm25(new Retriever.Question("q", null, 5, null), 40).toString().contains("bool"));
     }
 }

@@ -33,6 +33,7 @@ final class EvalReport {
         int goldPassages,
         int denseRank,
         int bm25Rank,
+        int hybridRank,
         int denseDocRank,
         int bm25DocRank,
         Double goldEm,
@@ -79,10 +80,11 @@ final class EvalReport {
         r.put("reader_f1_gold", mean(outcomes, Outcome::goldF1, null));
         r.put("e2e_em", mean(outcomes, Outcome::e2eEm, null));
         r.put("e2e_f1", mean(outcomes, Outcome::e2eF1, null));
-        for (String kind : new String[] { "dense", "bm25" }) {
+        for (String kind : new String[] { "dense", "bm25", "hybrid" }) {
             for (int k : RECALL_AT) {
-                r.put("recall_at_" + k + "_" + kind, recall(outcomes, kind.equals("dense") ? Outcome::denseRank : Outcome::bm25Rank, k));
+                r.put("recall_at_" + k + "_" + kind, recall(outcomes, rankOf(kind), k));
             }
+            r.put("mrr_at_20_" + kind, mrr(outcomes, rankOf(kind)));
         }
         List<Outcome> has = outcomes.stream().filter(Outcome::answerable).toList();
         List<Outcome> none = outcomes.stream().filter(o -> o.answerable() == false).toList();
@@ -104,9 +106,17 @@ final class EvalReport {
                     recall(outcomes, kind.equals("dense") ? Outcome::denseDocRank : Outcome::bm25DocRank, k)
                 );
             }
-            r.put("mrr_at_20_" + kind, mrr(outcomes, kind.equals("dense") ? Outcome::denseRank : Outcome::bm25Rank));
         }
         return r;
+    }
+
+    /** The first gold rank of a question under one retrieval mode. */
+    private static java.util.function.ToIntFunction<Outcome> rankOf(String kind) {
+        return switch (kind) {
+            case "dense" -> Outcome::denseRank;
+            case "bm25" -> Outcome::bm25Rank;
+            default -> Outcome::hybridRank;
+        };
     }
 
     /** The Markdown table of a summary (plus the caption lines above it). */
@@ -122,12 +132,13 @@ final class EvalReport {
         b.append(String.format(Locale.ROOT, "; %s documents, %s passages; encoder %s, reader %s; end to end k=%s.%n%n",
             meta.get("documents"), meta.get("passages"), meta.get("model"), meta.get("reader") == null ? "none" : meta.get("reader"),
             meta.get("k")));
-        b.append("| | dense (`_realm`) | BM25 (`match`) |\n|---|---:|---:|\n");
+        b.append("| | dense (`_realm`) | BM25 (`match`) | hybrid (`_realm`) |\n|---|---:|---:|---:|\n");
         for (int k : RECALL_AT) {
             b.append("| recall@").append(k).append(" | ").append(pct(s.get("recall_at_" + k + "_dense"))).append(" | ")
-                .append(pct(s.get("recall_at_" + k + "_bm25"))).append(" |\n");
+                .append(pct(s.get("recall_at_" + k + "_bm25"))).append(" | ").append(pct(s.get("recall_at_" + k + "_hybrid"))).append(" |\n");
         }
-        b.append("| MRR@20 | ").append(num(s.get("mrr_at_20_dense"))).append(" | ").append(num(s.get("mrr_at_20_bm25"))).append(" |\n");
+        b.append("| MRR@20 | ").append(num(s.get("mrr_at_20_dense"))).append(" | ").append(num(s.get("mrr_at_20_bm25"))).append(" | ")
+            .append(num(s.get("mrr_at_20_hybrid"))).append(" |\n");
         b.append("\n| reader | EM | F1 |\n|---|---:|---:|\n");
         b.append("| gold paragraph | ").append(pct(s.get("reader_em_gold"))).append(" | ").append(pct(s.get("reader_f1_gold"))).append(" |\n");
         b.append("| end to end (`_realm`, dense top ").append(meta.get("k")).append(") | ").append(pct(s.get("e2e_em"))).append(" | ")

@@ -84,6 +84,10 @@ final class QuestionAsker {
         List<Map.Entry<String, Integer>> bm25 = Retrieval.bm25Passages(
             timed("bm25", () -> node.request("POST", search, Retrieval.bm25Body(query, RECALL_DEPTH), 200))
         );
+        // hybrid: the plugin's own fusion of both
+        Map<String, Object> hybridBody = new LinkedHashMap<>(body);
+        hybridBody.put("retrieval", "hybrid");
+        List<Map.Entry<String, Integer>> hybrid = Retrieval.realmPassages(timed("hybrid", () -> node.request("POST", realm, hybridBody, 200)));
 
         rec.put("id", q.id());
         rec.put("question", q.question());
@@ -92,8 +96,10 @@ final class QuestionAsker {
         rec.put("gold_passages", gold);
         int denseRank = Squad.firstGoldRank(dense, gold);
         int bm25Rank = Squad.firstGoldRank(bm25, gold);
+        int hybridRank = Squad.firstGoldRank(hybrid, gold);
         rec.put("dense_rank", denseRank);
         rec.put("bm25_rank", bm25Rank);
+        rec.put("hybrid_rank", hybridRank);
         rec.put("dense", Retrieval.top5(dense));
         rec.put("bm25", Retrieval.top5(bm25));
 
@@ -124,7 +130,7 @@ final class QuestionAsker {
                 rec.put("reader_error", gp.error() != null ? gp.error() : ep.error());
             }
         }
-        return new Outcome(q.id(), q.answerable(), goldCount, denseRank, bm25Rank, Squad.firstDocRank(dense, goldDocs),
+        return new Outcome(q.id(), q.answerable(), goldCount, denseRank, bm25Rank, hybridRank, Squad.firstDocRank(dense, goldDocs),
             Squad.firstDocRank(bm25, goldDocs), goldEm, goldF1, e2eEm, e2eF1, goldError, e2eError);
     }
 
