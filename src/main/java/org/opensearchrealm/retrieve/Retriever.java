@@ -96,7 +96,7 @@ public final class Retriever {
         }
     }
 
-    /** What to retrieve with, and from where. */
+    /** What to retrieve with: the question's text and vector, how many passages, a filter on documents (or null). */
     public record Question(String text, float[] vector, int k, QueryBuilder filter) {}
 
     /**
@@ -115,13 +115,25 @@ public final class Retriever {
     ) {
         int k = question.k();
         int depth = Math.max(k, plan.depth());
+        QueryBuilder[] queries;
+        try {
+            queries = switch (plan.mode()) {
+                case DENSE -> new QueryBuilder[] { dense(question, k) };
+                case BM25 -> new QueryBuilder[] { bm25(question, depth) };
+                case HYBRID -> new QueryBuilder[] { dense(question, depth), bm25(question, depth) };
+            };
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
         switch (plan.mode()) {
-            case DENSE -> search(indices, indicesOptions, sourceFields, dense(question, k), k, listener);
+            case DENSE -> search(indices, indicesOptions, sourceFields, queries[0], k, listener);
+            // BM25 alone: its scores normalised as in a fusion where it has all the weight
             case BM25 -> search(
                 indices,
                 indicesOptions,
                 sourceFields,
-                bm25(question, depth),
+                queries[0],
                 depth,
                 ActionListener.map(listener, bm25 -> ScoreFusion.fuse(NOTHING, bm25, Fusion.CONVEX, 0.0, k))
             );
@@ -129,7 +141,6 @@ public final class Retriever {
                 Retrieval[] rankings = new Retrieval[2];
                 CountDown both = new CountDown(2);
                 AtomicBoolean failed = new AtomicBoolean();
-                QueryBuilder[] queries = { dense(question, depth), bm25(question, depth) };
                 for (int i = 0; i < 2; i++) {
                     int ranking = i;
                     search(indices, indicesOptions, sourceFields, queries[i], depth, ActionListener.wrap(found -> {
