@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Evaluation: index a corpus into a REALM index on a live node, ask every question of a SQuAD-format file (v1.1 or
 # v2.0) and print, side by side, retrieval recall@1/5/20 of the dense retriever (_realm), of BM25 (a nested `match`
-# on the same passages) and of both fused (_realm with "retrieval": "hybrid"), and exact match / F1 (official SQuAD normalisation) of the reader on the gold paragraph and
-# end to end through _realm. Writes DIR/results.json, DIR/results.md and the per-question DIR/predictions.jsonl.
+# on the same passages) and of both fused (_realm with "retrieval": "hybrid"), and exact match / F1 (official SQuAD
+# normalisation) of the reader on the gold paragraph and end to end through _realm. Writes DIR/results.json, DIR/results.md and the per-question DIR/predictions.jsonl.
 #
 #   integ-test/eval.sh --corpus FILE.jsonl --questions FILE.json --out DIR [--url URL] [--plugin ZIP]
 #                      [--http-port 9280] [--transport-port 9380] [--heap 1g] [--keep-node]
