@@ -134,12 +134,12 @@ public final class RealmSettings {
     }
 
     /**
-     * How {@code _realm} retrieves when the request does not say ({@code "retrieval"}). Dense until the modes are
-     * measured against each other end to end on the project's dev split.
+     * How {@code _realm} retrieves when the request does not say ({@code "retrieval"}). Hybrid: on the first 300
+     * questions of the SQuAD dev split, k=5, end-to-end EM/F1 56.7/66.0 against 49.3/53.6 for dense alone.
      */
     public static final Setting<RetrievalMode> INDEX_RETRIEVAL = new Setting<>(
         "index.realm.retrieval",
-        RetrievalMode.DENSE.jsonName(),
+        RetrievalMode.HYBRID.jsonName(),
         value -> RetrievalMode.parse("index.realm.retrieval", value),
         Property.IndexScope,
         Property.Dynamic

@@ -85,7 +85,8 @@ public class ReadSettingsTests extends OpenSearchTestCase {
             .metadata(
                 Metadata.builder()
                     .put(index("plain", Settings.EMPTY))
-                    .put(index("dense", realm))
+                    .put(index("defaults", realm))
+                    .put(index("dense", Settings.builder().put(realm).put("index.realm.retrieval", "dense").build()))
                     .put(index("hybrid1", hybrid))
                     .put(index("hybrid2", hybrid))
                     .put(index("rrf", Settings.builder().put(hybrid).put("index.realm.fusion", "rrf").put("index.realm.retrieval_depth", 20).build()))
@@ -93,7 +94,12 @@ public class ReadSettingsTests extends OpenSearchTestCase {
             .build();
         Retriever.Plan dense = new Retriever.Plan(RetrievalMode.DENSE, Fusion.CONVEX, 1.0, 0);
         Retriever.Plan weighted = new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.7, 50);
-        assertEquals("the default: dense", dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense", "plain" }, null));
+        assertEquals(
+            "the default: hybrid",
+            new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.5, 50),
+            TransportRealmSearchAction.retrievalPlan(state, new String[] { "defaults", "plain" }, null)
+        );
+        assertEquals(dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense" }, null));
         assertEquals(weighted, TransportRealmSearchAction.retrievalPlan(state, new String[] { "hybrid1", "hybrid2" }, null));
         assertEquals(new Retriever.Plan(RetrievalMode.HYBRID, Fusion.RRF, 0.7, 20), TransportRealmSearchAction.retrievalPlan(state, new String[] { "rrf" }, null));
         assertEquals("the request's mode wins", dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "hybrid1", "rrf" }, RetrievalMode.DENSE));
