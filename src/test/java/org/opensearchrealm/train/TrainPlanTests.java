@@ -14,26 +14,31 @@ import java.util.Set;
 /** The training order depends only on the seed, covers every window once per epoch, and batches windows of similar length. */
 public class TrainPlanTests extends OpenSearchTestCase {
 
-    public void testPlanIsSeededAndCoversEveryWindow() {
-        List<TrainPlan.Feature> features = new ArrayList<>();
+    public void testPlanIsSeededCoversEveryGroupAndKeepsStepsWithinTheBatch() {
+        List<TrainPlan.Group> groups = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            int len = 10 + (i * 37) % 300;
-            features.add(new TrainPlan.Feature(new QaTokenizer.Window(new long[len], new long[len], new int[len], new int[len]), 0, 0));
+            List<TrainPlan.Feature> windows = new ArrayList<>();
+            for (int w = 0; w < 1 + i % 3; w++) {
+                int len = 10 + (i * 37 + w) % 300;
+                windows.add(new TrainPlan.Feature(new QaTokenizer.Window(new long[len], new long[len], new int[len], new int[len]), List.of(), 0f));
+            }
+            groups.add(new TrainPlan.Group(windows));
         }
-        List<List<Integer>> a = TrainPlan.plan(features, 16, 2, 42);
-        List<List<Integer>> b = TrainPlan.plan(features, 16, 2, 42);
-        List<List<Integer>> c = TrainPlan.plan(features, 16, 2, 43);
+        List<List<Integer>> a = TrainPlan.plan(groups, 16, 2, 42);
+        List<List<Integer>> b = TrainPlan.plan(groups, 16, 2, 42);
+        List<List<Integer>> c = TrainPlan.plan(groups, 16, 2, 43);
         assertEquals(a, b);
         assertNotEquals(a, c);
         int perEpoch = a.size() / 2;
         Set<Integer> seen = new HashSet<>();
         for (int s = 0; s < perEpoch; s++) {
-            assertEquals(16, a.get(s).size());
-            for (int i : a.get(s)) {
-                assertTrue("window " + i + " twice in an epoch", seen.add(i));
+            int windows = a.get(s).stream().mapToInt(g -> groups.get(g).windows().size()).sum();
+            assertTrue("step " + s + " has " + windows + " windows", windows <= 16);
+            for (int g : a.get(s)) {
+                assertTrue("group " + g + " twice in an epoch", seen.add(g));
             }
         }
-        assertTrue(seen.size() >= 1000 - 16 * 3); // at most one partial batch dropped per chunk
+        assertEquals(1000, seen.size());
         assertNotEquals(a.subList(0, perEpoch), a.subList(perEpoch, a.size())); // epochs are shuffled differently
     }
 

@@ -44,7 +44,12 @@ final class TrainOptions {
         "eval-limit",
         "export",
         "log-every",
-        "dropout"
+        "dropout",
+        "init",
+        "retrieved",
+        "negatives",
+        "temperature",
+        "unanswerable"
     );
 
     private final Map<String, String> opts;

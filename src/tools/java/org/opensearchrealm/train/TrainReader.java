@@ -18,13 +18,19 @@ import org.opensearchrealm.model.bert.BertConfig;
 import org.opensearchrealm.model.bert.BertQaBlock;
 import org.opensearchrealm.model.bert.OnnxGraph;
 import org.opensearchrealm.model.bert.ReaderWeights;
-import org.opensearchrealm.train.TrainPlan.Feature;
+import org.opensearchrealm.settings.RealmSettings;
+import org.opensearchrealm.train.TrainPlan.Group;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /**
  * Trains the project's extractive QA reader: an HF-style BERT initialised from a pretrained encoder's ONNX weights
@@ -35,7 +41,13 @@ import java.util.Map;
  *   --plugin-home DIR     staged plugin (natives, models/): target/staging
  *   --base ID             pretrained encoder under plugin-home/models: all-minilm-l6-v2 (6 layers) | bge-small-en-v15
  *   --data DIR            SQuAD files: ../shared/data/squad
- *   --train FILE[,FILE]   training files in --data: train-v1.1.json
+ *   --train FILE[,FILE]   training files in --data: train-v1.1.json (a question in two files is read once)
+ *   --retrieved FILE      the passages the index retrieves for each training question
+ *                         (integ-test/retrieve-for-training.py); without it each question is read in its paragraph only
+ *   --negatives N         wrong retrieved passages read with each question: 0
+ *   --temperature X       p(z | q) = softmax(retrieval score / X), as the index setting: 0.1
+ *   --unanswerable N      at most N unanswerable (SQuAD 2.0) questions, a seeded sample: all
+ *   --init FILE           start from these reader weights (safetensors) instead of --base's encoder
  *   --dev FILE            evaluation file in --data: dev-v1.1.json (gold paragraph given)
  *   --run-dir DIR         checkpoints, progress log, predictions: /work/train-run
  *   --seed N              seeds the data order, the head's initialisation and dropout: 42
@@ -51,10 +63,12 @@ import java.util.Map;
  *   --export DIR          after training (or with --export-only), write the fp16 reader into DIR
  * </pre>
  *
- * Steps are optimizer steps of {@code --batch} windows (micro-batches accumulate gradients). The data order of every
+ * Each question is a group of windows (its paragraph's and those of its wrong retrieved passages, {@link QuestionGroups})
+ * trained with REALM's marginal likelihood ({@link MarginalSpanLoss}). Steps are optimizer steps of up to
+ * {@code --batch} windows (micro-batches accumulate gradients). The data order of every
  * epoch is fixed by the seed (shuffled, then grouped by length within chunks of 16 batches to cut padding), and the
  * dropout generator is re-seeded from (seed, step) at each step, so a resumed run takes the same steps as an
- * uninterrupted one. The parts: {@link TrainOptions}, {@link TrainPlan} (windows and steps), {@link TrainingLoop},
+ * uninterrupted one. The parts: {@link TrainOptions}, {@link TrainPlan} (windows and steps), {@link TrainBatch}, {@link TrainingLoop},
  * {@link Checkpoint}, {@link DevEvaluation}, {@link ReaderExport}.
  */
 public final class TrainReader {
@@ -101,7 +115,7 @@ public final class TrainReader {
                 model.setBlock(block);
                 Map<String, Parameter> params = block.hfParameters();
                 ReaderAdamW optimizer = new ReaderAdamW(params, options.getFloat("weight-decay", 0.01f));
-                DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new SpanLoss()).optOptimizer(optimizer)
+                DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new MarginalSpanLoss()).optOptimizer(optimizer)
                     .optDevices(new Device[] { Device.cpu() })
                     .optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
                 Engine.getEngine("PyTorch").setRandomSeed(seed);
@@ -118,14 +132,20 @@ public final class TrainReader {
                         }
                         return;
                     }
-                    OnnxGraph graph = OnnxGraph.read(baseDir.resolve("model.onnx"));
-                    ReaderWeights.importOnnx(graph, block.encoder().hfParameters());
-                    graph = null; // its arrays, as large as the encoder, can go before training starts
-                    log.print("imported " + baseId + " encoder weights from " + baseDir.resolve("model.onnx") + "; span head initialised from seed "
-                        + seed);
+                    if (options.has("init")) {
+                        Path init = Path.of(options.get("init", null));
+                        ReaderWeights.load(ReaderWeights.readSafetensors(init, null), params);
+                        log.print("started from the reader weights " + init);
+                    } else {
+                        OnnxGraph graph = OnnxGraph.read(baseDir.resolve("model.onnx"));
+                        ReaderWeights.importOnnx(graph, block.encoder().hfParameters());
+                        graph = null; // its arrays, as large as the encoder, can go before training starts
+                        log.print("imported " + baseId + " encoder weights from " + baseDir.resolve("model.onnx")
+                            + "; span head initialised from seed " + seed);
+                    }
 
-                    List<Feature> features = trainingFeatures(tokenizer, log);
-                    boolean finished = new TrainingLoop(options, log, trainer, params, optimizer, checkpoint).run(features, commandLine);
+                    List<Group> groups = trainingGroups(tokenizer, log);
+                    boolean finished = new TrainingLoop(options, log, trainer, params, optimizer, checkpoint).run(groups, commandLine);
                     if (finished) {
                         double[] scores = evaluation.evaluate(block, trainer.getManager(), dev);
                         if (options.has("export")) {
@@ -137,23 +157,58 @@ public final class TrainReader {
         }
     }
 
-    /** The windows of every training question with a locatable answer (or none, in SQuAD 2.0), in file order. */
-    private List<Feature> trainingFeatures(QaTokenizer tokenizer, TrainLog log) throws Exception {
-        List<Feature> features = new ArrayList<>();
-        int questions = 0;
+    /**
+     * Every training question with a locatable answer (or none, in SQuAD 2.0) as a group of windows, in file order; a
+     * question asked of the same paragraph in two files is read once.
+     */
+    private List<Group> trainingGroups(QaTokenizer tokenizer, TrainLog log) throws Exception {
+        RetrievedPassages retrieved = options.has("retrieved")
+            ? RetrievedPassages.read(Path.of(options.get("retrieved", null)))
+            : RetrievedPassages.none();
+        QuestionGroups grouping = new QuestionGroups(
+            tokenizer,
+            retrieved,
+            options.getInt("negatives", 0),
+            options.getFloat("temperature", (float) RealmSettings.DEFAULT_TEMPERATURE)
+        );
+        List<SquadData.Question> answerable = new ArrayList<>();
+        List<SquadData.Question> unanswerable = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         int skipped = 0;
         for (String f : options.train().split(",")) {
             for (SquadData.Question q : SquadData.read(options.data().resolve(f))) {
-                if (q.answers().isEmpty() && q.impossible() == false) {
-                    skipped++;
+                if (seen.add(q.context() + "\u0000" + q.question()) == false) {
                     continue;
                 }
-                questions++;
-                features.addAll(TrainPlan.features(tokenizer, q));
+                if (q.impossible()) {
+                    unanswerable.add(q);
+                } else if (q.answers().isEmpty()) {
+                    skipped++;
+                } else {
+                    answerable.add(q);
+                }
             }
         }
-        log.print("training data: " + questions + " questions (" + skipped + " without a locatable answer skipped), " + features.size()
-            + " windows");
-        return features;
+        int maxUnanswerable = options.getInt("unanswerable", Integer.MAX_VALUE);
+        if (unanswerable.size() > maxUnanswerable) {
+            Collections.shuffle(unanswerable, new Random(options.seed()));
+            unanswerable = unanswerable.subList(0, maxUnanswerable);
+        }
+        List<Group> groups = new ArrayList<>();
+        int windows = 0;
+        int answering = 0;
+        for (List<SquadData.Question> part : List.of(answerable, unanswerable)) {
+            for (SquadData.Question q : part) {
+                Group g = grouping.group(q);
+                groups.add(g);
+                windows += g.windows().size();
+                answering += (int) g.windows().stream().filter(TrainPlan.Feature::answers).count();
+            }
+        }
+        log.print(String.format(Locale.ROOT,
+            "training data: %d answerable and %d unanswerable questions (%d without a locatable answer skipped), %d windows "
+                + "(%d with an answer span), %d questions with retrieved passages",
+            answerable.size(), unanswerable.size(), skipped, windows, answering, retrieved.questions()));
+        return groups;
     }
 }

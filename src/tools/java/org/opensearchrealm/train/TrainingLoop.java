@@ -11,8 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 
-import org.opensearchrealm.model.QaTokenizer;
-import org.opensearchrealm.train.TrainPlan.Feature;
+import org.opensearchrealm.train.TrainPlan.Group;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,9 @@ import java.util.Map;
 import static org.opensearchrealm.train.TrainLog.hms;
 
 /**
- * The optimizer steps of a run: each of {@code --batch} windows in micro-batches whose gradients accumulate, clipped
+ * The optimizer steps of a run: each of at most {@code --batch} windows (whole question groups) in micro-batches of at
+ * most {@code --micro-batch} windows whose gradients accumulate; the loss is the mean of the step's
+ * {@link MarginalSpanLoss} terms. Gradients are clipped
  * to a global norm, at a learning rate that warms up linearly and then decays linearly to 0; the dropout generator is
  * re-seeded from (seed, step) at each step. Logs the running loss and checkpoints every so many steps and at the end.
  */
@@ -45,13 +46,13 @@ final class TrainingLoop {
         this.checkpoint = checkpoint;
     }
 
-    /** Trains on the features (resuming from the checkpoint with --resume); whether every planned step is done. */
-    boolean run(List<Feature> features, String commandLine) throws Exception {
+    /** Trains on the groups (resuming from the checkpoint with --resume); whether every planned step is done. */
+    boolean run(List<Group> groups, String commandLine) throws Exception {
         int seed = options.seed();
         int batch = options.getInt("batch", 32);
         int micro = Math.min(options.getInt("micro-batch", 16), batch);
         int epochs = options.getInt("epochs", 2);
-        List<List<Integer>> plan = TrainPlan.plan(features, batch, epochs, seed);
+        List<List<Integer>> plan = TrainPlan.plan(groups, batch, epochs, seed);
         int total = plan.size();
         int warmup = Math.round(total * options.getFloat("warmup", 0.1f));
         float lr = options.getFloat("lr", 1e-4f);
@@ -60,7 +61,7 @@ final class TrainingLoop {
         int logEvery = options.getInt("log-every", 5);
         int maxSteps = options.getInt("max-steps", Integer.MAX_VALUE);
         log.print(String.format(Locale.ROOT,
-            "plan: %d epochs x %d steps = %d steps of %d windows (micro-batches of %d), lr %.2e, warm-up %d steps, linear decay, seed %d",
+            "plan: %d epochs x %d steps = %d steps of up to %d windows (micro-batches of up to %d), lr %.2e, warm-up %d steps, linear decay, seed %d",
             epochs, total / epochs, total, batch, micro, lr, warmup, seed));
 
         int done = 0;
@@ -69,7 +70,7 @@ final class TrainingLoop {
             log.print("resumed from " + checkpoint + " at step " + done);
         }
 
-        SpanLoss loss = new SpanLoss();
+        MarginalSpanLoss loss = new MarginalSpanLoss();
         double runningLoss = 0;
         int runningCount = 0;
         long windowsDone = 0;
@@ -77,29 +78,28 @@ final class TrainingLoop {
         int firstStep = done;
         for (int step = done; step < total && step - firstStep < maxSteps; step++) { // (no overflow: step - firstStep >= 0)
             Engine.getEngine("PyTorch").setRandomSeed(seed * 100_003 + step);
-            List<Integer> ids = plan.get(step);
+            List<Group> stepGroups = plan.get(step).stream().map(groups::get).toList();
+            float terms = Math.max(1, TrainBatch.terms(stepGroups));
             float stepLoss = 0;
-            for (int from = 0; from < ids.size(); from += micro) {
-                List<Feature> mb = new ArrayList<>();
-                for (int i = from; i < Math.min(ids.size(), from + micro); i++) {
-                    mb.add(features.get(ids.get(i)));
-                }
+            int stepWindows = 0;
+            for (List<Group> mb : microBatches(stepGroups, micro)) {
                 try (NDManager m = trainer.getManager().newSubManager()) {
-                    NDList[] in = batchArrays(m, mb);
+                    TrainBatch in = TrainBatch.of(m, mb);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDList preds = trainer.forward(in[0]);
-                        NDArray l = loss.evaluate(in[1], preds).mul((float) mb.size() / ids.size());
+                        NDList preds = trainer.forward(in.inputs());
+                        NDArray l = loss.evaluate(in.labels(), preds).div(terms);
                         gc.backward(l);
                         stepLoss += l.getFloat();
                     }
                 }
+                stepWindows += mb.stream().mapToInt(g -> g.windows().size()).sum();
             }
             float scale = clip > 0 ? clipScale(clip) : 1f;
             int t = step + 1;
             float rate = t <= warmup ? lr * t / Math.max(1, warmup) : lr * Math.max(0f, (float) (total - t) / Math.max(1, total - warmup));
             optimizer.prepare(t, rate, scale);
             trainer.step();
-            windowsDone += ids.size();
+            windowsDone += stepWindows;
             runningLoss += stepLoss;
             runningCount++;
             if (t % logEvery == 0 || t == total) {
@@ -139,30 +139,23 @@ final class TrainingLoop {
         return norm > clip ? (float) (clip / norm) : 1f;
     }
 
-    /** [inputs (ids, types, mask), labels (start, end, mask)], padded to the longest window. */
-    static NDList[] batchArrays(NDManager m, List<Feature> mb) {
-        int t = 0;
-        for (Feature f : mb) {
-            t = Math.max(t, f.window().length());
-        }
-        long[][] ids = new long[mb.size()][t];
-        long[][] types = new long[mb.size()][t];
-        long[][] mask = new long[mb.size()][t];
-        long[] starts = new long[mb.size()];
-        long[] ends = new long[mb.size()];
-        for (int b = 0; b < mb.size(); b++) {
-            QaTokenizer.Window w = mb.get(b).window();
-            for (int i = 0; i < w.length(); i++) {
-                ids[b][i] = w.ids()[i];
-                types[b][i] = w.typeIds()[i];
-                mask[b][i] = 1;
+    /** Consecutive groups, each micro-batch of at most {@code micro} windows (a larger group alone). */
+    static List<List<Group>> microBatches(List<Group> groups, int micro) {
+        List<List<Group>> out = new ArrayList<>();
+        List<Group> current = new ArrayList<>();
+        int windows = 0;
+        for (Group g : groups) {
+            if (current.isEmpty() == false && windows + g.windows().size() > micro) {
+                out.add(current);
+                current = new ArrayList<>();
+                windows = 0;
             }
-            starts[b] = mb.get(b).start();
-            ends[b] = mb.get(b).end();
+            current.add(g);
+            windows += g.windows().size();
         }
-        NDArray maskArray = m.create(mask);
-        return new NDList[] {
-            new NDList(m.create(ids), m.create(types), maskArray),
-            new NDList(m.create(starts), m.create(ends), maskArray) };
+        if (current.isEmpty() == false) {
+            out.add(current);
+        }
+        return out;
     }
 }
