@@ -2,11 +2,13 @@
 # Evaluation: index a corpus into a REALM index on a live node, ask every question of a SQuAD-format file (v1.1 or
 # v2.0) and print, side by side, retrieval recall@1/5/20 of the dense retriever (_realm), of BM25 (a nested `match`
 # on the same passages) and of both fused (_realm with "retrieval": "hybrid"), and exact match / F1 (official SQuAD
-# normalisation) of the reader on the gold paragraph and end to end through _realm. Writes DIR/results.json, DIR/results.md and the per-question DIR/predictions.jsonl.
+# normalisation) of the reader on the gold paragraph and end to end through _realm, the latter in every retrieval mode at
+# every k up to --max-k, plotted (DIR/em-vs-k.png), and with SQuAD 2.0 files the no-answer threshold that maximises F1.
+# Writes DIR/results.json, DIR/results.md and the per-question DIR/predictions.jsonl.
 #
 #   integ-test/eval.sh --corpus FILE.jsonl --questions FILE.json --out DIR [--url URL] [--plugin ZIP]
 #                      [--http-port 9280] [--transport-port 9380] [--heap 1g] [--keep-node]
-#                      [--index eval] [--model all-minilm-l6-v2] [--reader ID] [--k 5] [--clients 2] [--bulk-size 32]
+#                      [--index eval] [--model all-minilm-l6-v2] [--reader ID] [--k 5] [--max-k 10] [--clients 2] [--bulk-size 32]
 #                      [--max-questions N] [--reuse-index] [--no-reader]
 #
 #   --corpus FILE     JSONL documents {"id", "title", "text"} (e.g. ../shared/data/squad/paragraphs.jsonl)
@@ -23,6 +25,8 @@
 #                     sources are newer)
 #   --model ID        the index's passage encoder        --reader ID  the index's reader (default: the plugin's default)
 #   --k N             passages read end to end (default 5)
+#   --max-k N         the end-to-end sweep per retrieval mode reads this many passages once and scores every k up to
+#                     it (default 10)
 #   --clients N       requests in flight (default 2: one per core of a 2-core machine)
 #   --max-questions N only the first N questions of the file
 #   --reuse-index     keep the index as it is when it holds as many documents as the corpus (skips indexing)
@@ -35,8 +39,12 @@
 # `match` query with their passages as inner hits, passages then ranked across documents as the plugin ranks k-NN hits.
 # Reader: gold paragraph = _realm filtered to the paragraph's document ({"ids": ...}) with k = its passage count; end to
 # end = _realm with k passages; the top answer is scored. With a v2.0 file, no_answer=true predicts "no answer".
+# Per mode and k: one _realm call per mode with k = --max-k and "explain": true; the answer at each smaller k is the
+# plugin's own AnswerScorer over the first k passages read (results.json: e2e_em_hybrid, e2e_em_at_k_hybrid, ...;
+# no_answer_sweep_hybrid with v2.0 files: the threshold of index.realm.no_answer_threshold that maximises F1).
 # Without a reader (no "answers" in _realm responses) the reader scores are null / "n/a" and recall is still measured.
-# The scorer is Java (src/tools/java/org/opensearchrealm/eval/), compiled with the plugin's own AnswerNormalizer.
+# The scorer is Java (src/tools/java/org/opensearchrealm/eval/), compiled against the installed plugin's jar: its
+# SQuAD normalisation (AnswerNormalizer) and answer scoring (AnswerScorer) are the plugin's own.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -53,7 +61,7 @@ while (($#)); do
     --transport-port) tport=${2:?}; shift 2 ;;
     --heap) heap=${2:?}; shift 2 ;;
     --keep-node) keep_node=true; shift ;;
-    --index|--model|--reader|--k|--clients|--bulk-size|--max-questions) eval_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --index|--model|--reader|--k|--max-k|--clients|--bulk-size|--max-questions) eval_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --reuse-index|--no-reader) eval_args+=("$1"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
@@ -109,20 +117,20 @@ else
 fi
 
 phase "2/4 evaluator (SquadEval)"
-# Compiled from this checkout, with the plugin's own AnswerNormalizer source: one implementation of the SQuAD
-# normalisation for the plugin and its evaluation.
-SOURCES=("$REPO_ROOT"/src/tools/java/org/opensearchrealm/eval/*.java
-  "$REPO_ROOT/src/main/java/org/opensearchrealm/answer/AnswerNormalizer.java")
+# Compiled from this checkout against the installed plugin's jar: one implementation of the SQuAD normalisation and of
+# answer scoring for the plugin and its evaluation.
+SOURCES=("$REPO_ROOT"/src/tools/java/org/opensearchrealm/eval/*.java)
 CLASSES=$BUILD_DIR/eval-classes
 CLASS_FILE=$CLASSES/org/opensearchrealm/eval/SquadEval.class
-CP="$CLASSES:$DIST_DIR/lib/*"
+LIBS="$DIST_DIR/lib/*:$DIST_DIR/plugins/opensearch-realm/*"
+CP="$CLASSES:$LIBS"
 stale=false
 [[ -f "$CLASS_FILE" ]] || stale=true
-for f in "${SOURCES[@]}"; do [[ "$f" -nt "$CLASS_FILE" ]] && stale=true; done
+for f in "${SOURCES[@]}" "$DIST_DIR"/plugins/opensearch-realm/opensearch-realm-*.jar; do [[ "$f" -nt "$CLASS_FILE" ]] && stale=true; done
 if $stale; then
   rm -rf "$CLASSES"
   mkdir -p "$CLASSES"
-  "$JAVA21_HOME/bin/javac" --release 21 -proc:none -nowarn -cp "$DIST_DIR/lib/*" -d "$CLASSES" "${SOURCES[@]}" ||
+  "$JAVA21_HOME/bin/javac" --release 21 -proc:none -nowarn -cp "$LIBS" -d "$CLASSES" "${SOURCES[@]}" ||
     die "cannot compile the evaluator"
   log "compiled the evaluator"
 fi
@@ -139,4 +147,5 @@ phase "4/4 evaluation: $(basename "$questions") on $(basename "$corpus")"
 "$JAVA21_HOME/bin/java" -Xmx1g -XX:+UseSerialGC -Dfile.encoding=UTF-8 -Dlog4j2.level=error -cp "$CP" \
   org.opensearchrealm.eval.SquadEval --url "$url" --corpus "$corpus" --questions "$questions" --out "$out" \
   ${eval_args[@]+"${eval_args[@]}"}
+"$IT_DIR/plot-em-vs-k.sh" "$out/results.json" "$out/em-vs-k.png" || log "WARNING: no plot (see above); the figures are in $out/results.json"
 log "done in $(fmt_secs $((SECONDS - T0)))"

@@ -132,7 +132,7 @@ public class SquadEvalTests extends OpenSearchTestCase {
     }
 
     public void testSummaryWithoutReader() {
-        EvalReport r = new EvalReport();
+        EvalReport r = new EvalReport(5);
         r.add(outcome("1", true, 1, 1, 3));
         r.add(outcome("2", true, 1, 6, 0));
         r.add(outcome("3", true, 0, 0, 21));
@@ -159,7 +159,7 @@ public class SquadEvalTests extends OpenSearchTestCase {
     }
 
     public void testSummaryWithReader() {
-        EvalReport r = new EvalReport();
+        EvalReport r = new EvalReport(5);
         r.add(outcome("1", true, 1, 1, 1, 1.0, 1.0, 1.0, 1.0));
         r.add(outcome("2", true, 1, 1, 1, 0.0, 0.5, 0.0, 0.0));
         r.add(outcome("3", false, 0, 0, 0, 1.0, 1.0, 0.0, 0.0)); // gold reader said "no answer", end to end answered
@@ -176,7 +176,70 @@ public class SquadEvalTests extends OpenSearchTestCase {
         assertTrue(r.running(), r.running().startsWith("gold EM/F1 66.7/83.3, e2e EM/F1 33.3/33.3"));
         String md = EvalReport.markdown(s, Map.of("k", 5, "questions_file", "q.json", "corpus_file", "c.jsonl"));
         assertTrue(md, md.contains("| gold paragraph | 66.7 | 83.3 |"));
-        assertTrue(md, md.contains("| end to end (`_realm`, dense top 5) | 33.3 | 33.3 |"));
+        assertTrue(md, md.contains("| end to end (`_realm` as the index answers, top 5) | 33.3 | 33.3 |"));
+    }
+
+    /** Passage a (score 0.9) reads "Paris" 0.6; passage b (0.8) reads "Lyon" 0.9: at k = 1 Paris, at k = 2 the marginal decides. */
+    public void testModeSweepRescoresEveryK() {
+        Map<String, Object> response = Map.of("reading", List.of(
+            reading("a", 0.9, 0.3, span("Paris", 0.6)),
+            reading("b", 0.8, 0.05, span("Lyon", 0.9))
+        ));
+        List<ModeSweep.Point> points = ModeSweep.rescore(response, 0.1);
+        assertEquals(2, points.size());
+        assertEquals("Paris", points.get(0).text());
+        assertEquals(0.3, points.get(0).noAnswerProbability(), 1e-9);
+        double pa = Math.exp(9) / (Math.exp(9) + Math.exp(8));
+        // Paris: pa * 0.6 = 0.438; Lyon: (1 - pa) * 0.9 = 0.242
+        assertEquals("Paris", points.get(1).text());
+        assertEquals(pa * 0.3 + (1 - pa) * 0.05, points.get(1).noAnswerProbability(), 1e-6);
+        // at a high temperature p(z | q) is near uniform and Lyon wins
+        assertEquals("Lyon", ModeSweep.rescore(response, 100).get(1).text());
+    }
+
+    public void testNoAnswerSweepFindsTheBestThreshold() {
+        // answerable: right at p(no answer) 0.2, half right (F1 0.5) at 0.6; unanswerable at 0.7 and 0.9
+        List<QuestionAsker.ModeScores> scores = List.of(
+            new QuestionAsker.ModeScores(new double[0], new double[0], 0.2, 1, 1, 0, new double[0]),
+            new QuestionAsker.ModeScores(new double[0], new double[0], 0.6, 0, 0.5, 0, new double[0]),
+            new QuestionAsker.ModeScores(new double[0], new double[0], 0.7, 0, 0, 1, new double[0]),
+            new QuestionAsker.ModeScores(new double[0], new double[0], 0.9, 0, 0, 1, new double[0])
+        );
+        Map<String, Object> best = NoAnswerSweep.best(scores, List.of(true, true, false, false));
+        // abstaining above 0.2 gives F1 3/4, above 0.6 3.5/4, above 0.7 2.5/4, never 2.5/4
+        assertEquals(0.6, (Double) best.get("threshold"), 1e-9);
+        assertEquals(87.5, (Double) best.get("f1"), 1e-9);
+        assertEquals(75.0, (Double) best.get("em"), 1e-9);
+        assertEquals(50.0, (Double) best.get("has_ans_em"), 1e-9);
+        assertEquals(100.0, (Double) best.get("no_ans_accuracy"), 1e-9);
+    }
+
+    public void testSummaryPerRetrievalMode() {
+        EvalReport r = new EvalReport(2);
+        Map<String, QuestionAsker.ModeScores> modes = new java.util.LinkedHashMap<>();
+        for (String mode : ModeSweep.MODES) {
+            modes.put(mode, new QuestionAsker.ModeScores(new double[] { 0, mode.equals("hybrid") ? 1 : 0, 1 }, new double[] { 0.5, 1, 1 }, 0.1, 1, 1, 0,
+                new double[ModeSweep.TEMPERATURES.length]));
+        }
+        r.add(new Outcome("1", true, 1, 1, 1, 1, 1, 1, 1.0, 1.0, 1.0, 1.0, false, false, modes));
+        Map<String, Object> s = r.summary();
+        assertEquals(List.of(0.0, 100.0, 100.0), s.get("e2e_em_at_k_hybrid"));
+        assertEquals(List.of(0.0, 0.0, 100.0), s.get("e2e_em_at_k_dense"));
+        assertEquals(100.0, s.get("e2e_em_hybrid"));
+        assertEquals(0.0, s.get("e2e_em_bm25"));
+        assertEquals(100.0, s.get("e2e_f1_bm25"));
+        assertNull(s.get("no_answer_sweep_hybrid")); // no unanswerable question
+        String md = EvalReport.markdown(s, Map.of("k", 2, "questions_file", "q.json", "corpus_file", "c.jsonl"));
+        assertTrue(md, md.contains("| end to end, hybrid top 2 | 100.0 | 100.0 |"));
+        assertTrue(md, md.contains("| hybrid | 0.0 100.0 100.0 |"));
+    }
+
+    private static Map<String, Object> reading(String id, double score, double noAnswer, Map<String, Object> span) {
+        return Map.of("_index", "i", "_id", id, "passage", 0, "score", score, "no_answer_probability", noAnswer, "spans", List.of(span));
+    }
+
+    private static Map<String, Object> span(String text, double p) {
+        return Map.of("text", text, "probability", p, "start", 0, "end", text.length(), "start_logit", 1.0, "end_logit", 1.0);
     }
 
     public void testOptions() {
@@ -210,6 +273,6 @@ public class SquadEvalTests extends OpenSearchTestCase {
     }
 
     private static Outcome outcome(String id, boolean answerable, int gold, int dense, int bm25, Double goldEm, Double goldF1, Double em, Double f1) {
-        return new Outcome(id, answerable, gold, dense, bm25, dense, dense, bm25, goldEm, goldF1, em, f1, false, false);
+        return new Outcome(id, answerable, gold, dense, bm25, dense, dense, bm25, goldEm, goldF1, em, f1, false, false, Map.of());
     }
 }

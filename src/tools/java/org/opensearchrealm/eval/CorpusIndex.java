@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -153,15 +154,17 @@ final class CorpusIndex {
     /** The index's {@code index.realm.*} settings (model, source field, and a reader when the plugin has one). */
     @SuppressWarnings("unchecked")
     Map<String, Object> realmSettings() {
-        Map<String, Object> s = node.request("GET", "/" + opt.index + "/_settings?flat_settings=true", null, 200);
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> s = node.request("GET", "/" + opt.index + "/_settings?flat_settings=true&include_defaults=true", null, 200);
+        Map<String, Object> out = new TreeMap<>();
         for (Object idx : s.values()) {
-            Map<String, Object> settings = (Map<String, Object>) ((Map<String, Object>) idx).get("settings");
-            settings.forEach((k, v) -> {
-                if (k.startsWith("index.realm.")) {
-                    out.put(k, v);
-                }
-            });
+            for (String part : new String[] { "defaults", "settings" }) { // the index's own settings win
+                Map<String, Object> settings = (Map<String, Object>) ((Map<String, Object>) idx).getOrDefault(part, Map.of());
+                settings.forEach((k, v) -> {
+                    if (k.startsWith("index.realm.")) {
+                        out.put(k, v);
+                    }
+                });
+            }
         }
         return out;
     }

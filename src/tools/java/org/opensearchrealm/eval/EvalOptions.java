@@ -16,6 +16,7 @@ final class EvalOptions {
     String model = "all-minilm-l6-v2";
     String reader;
     int k = 5;
+    int maxK = 10;
     int clients = 2;
     int bulkSize = 32;
     int maxQuestions = 0;
@@ -36,6 +37,7 @@ final class EvalOptions {
                 case "--model" -> o.model = value.get();
                 case "--reader" -> o.reader = value.get();
                 case "--k" -> o.k = positive(a, value.get());
+                case "--max-k" -> o.maxK = positive(a, value.get());
                 case "--clients" -> o.clients = positive(a, value.get());
                 case "--bulk-size" -> o.bulkSize = positive(a, value.get());
                 case "--max-questions" -> o.maxQuestions = Integer.parseInt(value.get());

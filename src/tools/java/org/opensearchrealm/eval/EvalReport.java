@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The numbers of {@link SquadEval}: per-question outcomes in, the summary ({@code results.json}) and its Markdown table
@@ -41,10 +42,17 @@ final class EvalReport {
         Double e2eEm,
         Double e2eF1,
         boolean goldReaderError,
-        boolean e2eReaderError
+        boolean e2eReaderError,
+        Map<String, QuestionAsker.ModeScores> modes
     ) {}
 
     private final List<Outcome> outcomes = new ArrayList<>();
+    private final int k;
+
+    /** @param k the passages read end to end (--k): where the per-mode figures are taken */
+    EvalReport(int k) {
+        this.k = k;
+    }
 
     synchronized void add(Outcome o) {
         outcomes.add(o);
@@ -107,7 +115,55 @@ final class EvalReport {
                 );
             }
         }
+        r.putAll(modeSummary());
+        for (String mode : ModeSweep.MODES) {
+            if (r.get("e2e_em_at_k_" + mode) instanceof List<?> em && em.size() >= k) {
+                r.put("e2e_em_" + mode, em.get(k - 1));
+                r.put("e2e_f1_" + mode, ((List<?>) r.get("e2e_f1_at_k_" + mode)).get(k - 1));
+            }
+        }
         return r;
+    }
+
+    /**
+     * End to end per retrieval mode: EM/F1 at --k ({@code e2e_em_hybrid}, ...), EM and F1 at every k
+     * ({@code e2e_em_at_k_hybrid}: k = 1, 2, ...), and with unanswerable questions the no-answer threshold that
+     * maximises F1 ({@code no_answer_sweep_hybrid}). Empty without a reader.
+     */
+    private Map<String, Object> modeSummary() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        List<Outcome> read = outcomes.stream().filter(o -> o.modes().isEmpty() == false).toList();
+        if (read.isEmpty()) {
+            return r;
+        }
+        int depth = read.get(0).modes().values().iterator().next().em().length;
+        for (String mode : ModeSweep.MODES) {
+            List<QuestionAsker.ModeScores> scores = read.stream().map(o -> o.modes().get(mode)).toList();
+            List<Double> em = new ArrayList<>();
+            List<Double> f1 = new ArrayList<>();
+            for (int k = 0; k < depth; k++) {
+                final int i = k;
+                em.add(round(percent(scores, m -> m.em()[i]), 2));
+                f1.add(round(percent(scores, m -> m.f1()[i]), 2));
+            }
+            r.put("e2e_em_at_k_" + mode, em);
+            r.put("e2e_f1_at_k_" + mode, f1);
+            Map<String, Double> byTemperature = new LinkedHashMap<>();
+            for (int i = 0; i < ModeSweep.TEMPERATURES.length; i++) {
+                final int t = i;
+                byTemperature.put(Double.toString(ModeSweep.TEMPERATURES[i]), round(percent(scores, m -> m.emByTemperature()[t]), 2));
+            }
+            r.put("e2e_em_by_temperature_" + mode, byTemperature);
+            if (read.stream().anyMatch(o -> o.answerable() == false)) {
+                r.put("no_answer_sweep_" + mode, NoAnswerSweep.best(read.stream().map(o -> o.modes().get(mode)).toList(),
+                    read.stream().map(Outcome::answerable).toList()));
+            }
+        }
+        return r;
+    }
+
+    private static double percent(List<QuestionAsker.ModeScores> scores, java.util.function.ToDoubleFunction<QuestionAsker.ModeScores> f) {
+        return scores.isEmpty() ? 0 : 100.0 * scores.stream().mapToDouble(f).sum() / scores.size();
     }
 
     /** The first gold rank of a question under one retrieval mode. */
@@ -141,12 +197,32 @@ final class EvalReport {
             .append(num(s.get("mrr_at_20_hybrid"))).append(" |\n");
         b.append("\n| reader | EM | F1 |\n|---|---:|---:|\n");
         b.append("| gold paragraph | ").append(pct(s.get("reader_em_gold"))).append(" | ").append(pct(s.get("reader_f1_gold"))).append(" |\n");
-        b.append("| end to end (`_realm`, dense top ").append(meta.get("k")).append(") | ").append(pct(s.get("e2e_em"))).append(" | ")
+        b.append("| end to end (`_realm` as the index answers, top ").append(meta.get("k")).append(") | ").append(pct(s.get("e2e_em"))).append(" | ")
             .append(pct(s.get("e2e_f1"))).append(" |\n");
+        for (String mode : ModeSweep.MODES) {
+            if (s.containsKey("e2e_em_" + mode)) {
+                b.append("| end to end, ").append(mode).append(" top ").append(meta.get("k")).append(" | ").append(pct(s.get("e2e_em_" + mode)))
+                    .append(" | ").append(pct(s.get("e2e_f1_" + mode))).append(" |\n");
+            }
+        }
         if (((Number) s.get("questions_unanswerable")).longValue() > 0) {
             b.append("| gold paragraph, unanswerable only (no-answer rate) | ").append(pct(s.get("reader_em_gold_no_ans")))
                 .append(" | |\n");
             b.append("| end to end, unanswerable only (no-answer rate) | ").append(pct(s.get("e2e_em_no_ans"))).append(" | |\n");
+        }
+        if (s.containsKey("e2e_em_at_k_hybrid")) {
+            b.append("\n| end to end EM at k = 1, 2, ... | |\n|---|---|\n");
+            for (String mode : ModeSweep.MODES) {
+                List<?> em = (List<?>) s.get("e2e_em_at_k_" + mode);
+                b.append("| ").append(mode).append(" | ").append(em.stream().map(EvalReport::pct).collect(Collectors.joining(" "))).append(" |\n");
+            }
+        }
+        for (String mode : ModeSweep.MODES) {
+            if (s.get("no_answer_sweep_" + mode) instanceof Map<?, ?> sweep) {
+                b.append(String.format(Locale.ROOT, "%nNo-answer threshold (%s, k=%s): F1 is highest, %s, at %s (EM %s; answerable EM %s, "
+                    + "unanswerable accuracy %s)", mode, meta.get("k"), pct(sweep.get("f1")), sweep.get("threshold"), pct(sweep.get("em")),
+                    pct(sweep.get("has_ans_em")), pct(sweep.get("no_ans_accuracy"))));
+            }
         }
         b.append("\nScores in percent. Recall: answerable questions with a gold passage (a passage of their paragraph that "
             + "contains an answer) in the top k; MRR@20 as a fraction. EM/F1: official SQuAD normalisation, max over gold answers.");

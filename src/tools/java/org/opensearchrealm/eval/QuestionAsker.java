@@ -19,8 +19,10 @@ import static org.opensearchrealm.eval.EvalReport.round;
 import static org.opensearchrealm.eval.Retrieval.RECALL_DEPTH;
 
 /**
- * Asks one question every way it is scored: dense and BM25 retrieval (their first gold ranks), and with a reader the
- * top answer on the gold paragraph and end to end; fills the question's line of {@code predictions.jsonl}. Thread-safe.
+ * Asks one question every way it is scored: dense, BM25 and hybrid retrieval (their first gold ranks), and with a
+ * reader the top answer on the gold paragraph, end to end as the index answers it, and end to end in each retrieval
+ * mode at every k up to {@code --max-k} ({@link ModeSweep}); fills the question's line of {@code predictions.jsonl}.
+ * Thread-safe.
  */
 final class QuestionAsker {
 
@@ -33,6 +35,17 @@ final class QuestionAsker {
     /** What the node's {@code _realm} offers: a {@code "read": false} flag, and a reader on the index (answers). */
     record ReaderUse(boolean readFlag, boolean reader) {}
 
+    /** How the index scores answers: its temperature, no-answer threshold and k-independent settings. */
+    record Scoring(double temperature, double noAnswerThreshold) {}
+
+    /**
+     * One retrieval mode end to end: EM and F1 at k = 1.. --max-k, and at --k the top answer's EM/F1 whatever
+     * p(no answer | q), that probability, and what abstaining scores (1 for an unanswerable question, else 0): what
+     * a no-answer threshold is tuned on.
+     */
+    record ModeScores(double[] em, double[] f1, double noAnswerProbability, double answerEm, double answerF1, double abstain,
+        double[] emByTemperature) {}
+
     private final NodeClient node;
     private final String realm;
     private final String search;
@@ -42,13 +55,15 @@ final class QuestionAsker {
     private final ReaderUse use;
     private final boolean noAnswerMode;
     private final Latencies lat;
+    private final int maxK;
+    private final Scoring scoring;
 
     /**
      * @param passages     the stored passages of every document a question is asked on
      * @param noAnswerMode a SQuAD 2.0 file: "no answer" is a prediction
      */
     QuestionAsker(NodeClient node, EvalOptions opt, Map<String, List<Passage>> passages, SearchLimits limits, ReaderUse use,
-        boolean noAnswerMode, Latencies lat) {
+        boolean noAnswerMode, Latencies lat, Scoring scoring) {
         this.node = node;
         this.realm = "/" + opt.index + "/_realm";
         this.search = "/" + opt.index + "/_search";
@@ -58,6 +73,8 @@ final class QuestionAsker {
         this.use = use;
         this.noAnswerMode = noAnswerMode;
         this.lat = lat;
+        this.maxK = Math.max(opt.k, opt.maxK);
+        this.scoring = scoring;
     }
 
     Outcome ask(Task t, Map<String, Object> rec) {
@@ -72,10 +89,11 @@ final class QuestionAsker {
         }
         Set<String> goldDocs = new LinkedHashSet<>(t.docs());
 
-        // dense
+        // dense (named: the index's default mode may be another)
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", query);
         body.put("k", RECALL_DEPTH);
+        body.put("retrieval", "dense");
         if (use.readFlag()) {
             body.put("read", false);
         }
@@ -105,6 +123,7 @@ final class QuestionAsker {
 
         Double goldEm = null, goldF1 = null, e2eEm = null, e2eF1 = null;
         boolean goldError = false, e2eError = false;
+        Map<String, ModeScores> modes = new LinkedHashMap<>();
         if (use.reader()) {
             List<String> golds = q.answerable() ? q.answers() : List.of("");
             Prediction gp = onGoldParagraph(query, t.docs().get(0));
@@ -129,9 +148,43 @@ final class QuestionAsker {
             if (gp.error() != null || ep.error() != null) {
                 rec.put("reader_error", gp.error() != null ? gp.error() : ep.error());
             }
+            for (String mode : ModeSweep.MODES) {
+                ModeScores scores = sweep(query, mode, golds, q.answerable());
+                modes.put(mode, scores);
+                rec.put("e2e_em_at_k_" + mode, scores.em());
+            }
         }
         return new Outcome(q.id(), q.answerable(), goldCount, denseRank, bm25Rank, hybridRank, Squad.firstDocRank(dense, goldDocs),
-            Squad.firstDocRank(bm25, goldDocs), goldEm, goldF1, e2eEm, e2eF1, goldError, e2eError);
+            Squad.firstDocRank(bm25, goldDocs), goldEm, goldF1, e2eEm, e2eF1, goldError, e2eError, modes);
+    }
+
+    /** One mode end to end at every k up to --max-k, from one explained {@code _realm} call. */
+    private ModeScores sweep(String query, String mode, List<String> golds, boolean answerable) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", query);
+        body.put("k", maxK);
+        body.put("retrieval", mode);
+        body.put("explain", true);
+        ModeSweep.Explained explained = ModeSweep.parse(timed("sweep_" + mode, () -> node.request("POST", realm, body, 200)));
+        List<ModeSweep.Point> points = explained.sweep(scoring.temperature());
+        double[] em = new double[maxK];
+        double[] f1 = new double[maxK];
+        for (int i = 0; i < maxK; i++) {
+            // fewer passages than k (a small corpus): the answer at the deepest k there is
+            ModeSweep.Point p = points.isEmpty() ? new ModeSweep.Point("", 1.0) : points.get(Math.min(i, points.size() - 1));
+            String text = noAnswerMode && p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text();
+            em[i] = AnswerNormalizer.exactMatch(text, golds) ? 1.0 : 0.0;
+            f1[i] = AnswerNormalizer.f1(text, golds);
+        }
+        ModeSweep.Point atK = points.isEmpty() ? new ModeSweep.Point("", 1.0) : points.get(Math.min(k, points.size()) - 1);
+        double[] byTemperature = new double[ModeSweep.TEMPERATURES.length];
+        for (int i = 0; i < byTemperature.length && points.isEmpty() == false; i++) {
+            ModeSweep.Point p = explained.at(k, ModeSweep.TEMPERATURES[i]);
+            String text = noAnswerMode && p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text();
+            byTemperature[i] = AnswerNormalizer.exactMatch(text, golds) ? 1.0 : 0.0;
+        }
+        return new ModeScores(em, f1, atK.noAnswerProbability(), AnswerNormalizer.exactMatch(atK.text(), golds) ? 1.0 : 0.0,
+            AnswerNormalizer.f1(atK.text(), golds), answerable ? 0.0 : 1.0, byTemperature);
     }
 
     /** {@code _realm} filtered to the paragraph's document, with k covering all its passages (none: no answer). */

@@ -4,6 +4,7 @@
 package org.opensearchrealm.eval;
 
 import org.opensearchrealm.answer.AnswerNormalizer;
+import org.opensearchrealm.settings.RealmSettings;
 import org.opensearchrealm.eval.QuestionAsker.ReaderUse;
 import org.opensearchrealm.eval.QuestionAsker.Task;
 import org.opensearchrealm.eval.Squad.Doc;
@@ -135,10 +136,14 @@ public final class SquadEval {
         ReaderUse use = probeReader(limits.query(tasks.get(0).q().question()));
 
         // The questions, at most --clients in flight.
-        EvalReport report = new EvalReport();
+        EvalReport report = new EvalReport(opt.k);
         Map<String, Object>[] records = newRecords(tasks.size());
         Latencies lat = new Latencies();
-        QuestionAsker asker = new QuestionAsker(node, opt, passages, limits, use, noAnswerMode, lat);
+        QuestionAsker.Scoring scoring = new QuestionAsker.Scoring(
+            Double.parseDouble(String.valueOf(indexSettings.getOrDefault("index.realm.retrieval_temperature", RealmSettings.DEFAULT_TEMPERATURE))),
+            Double.parseDouble(String.valueOf(indexSettings.getOrDefault("index.realm.no_answer_threshold", RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD)))
+        );
+        QuestionAsker asker = new QuestionAsker(node, opt, passages, limits, use, noAnswerMode, lat, scoring);
         log(String.format(Locale.ROOT, "asking %d questions (%d in flight): dense top %d, BM25 top %d%s", tasks.size(), opt.clients,
             RECALL_DEPTH, RECALL_DEPTH, use.reader() ? ", reader on the gold paragraph, reader end to end (k=" + opt.k + ")" : ""));
         long tAsk = System.nanoTime();
