@@ -167,23 +167,24 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             }
             RealmSettings.RetrievalMode mode = requested != null ? requested : RealmSettings.INDEX_RETRIEVAL.get(settings);
             Retriever.Plan indexPlan = mode == RealmSettings.RetrievalMode.DENSE
-                ? new Retriever.Plan(mode, RealmSettings.Fusion.CONVEX, 1.0, 0) // dense alone: no depth, no fusion
+                ? new Retriever.Plan(mode, RealmSettings.Fusion.CONVEX, 1.0, 0, "") // dense alone: no depth, no fusion, no title
                 : new Retriever.Plan(
                     mode,
                     RealmSettings.INDEX_FUSION.get(settings),
                     RealmSettings.INDEX_HYBRID_WEIGHT.get(settings),
-                    RealmSettings.INDEX_RETRIEVAL_DEPTH.get(settings)
+                    RealmSettings.INDEX_RETRIEVAL_DEPTH.get(settings),
+                    RealmSettings.INDEX_TITLE_FIELD.get(settings)
                 );
             if (plan != null && plan.equals(indexPlan) == false) {
                 throw new IllegalArgumentException(
                     "indices [" + planIndex + "] and [" + index + "] retrieve differently (" + plan + " and " + indexPlan
-                        + ": index.realm.retrieval, fusion, hybrid_weight, retrieval_depth); ask them separately, or give the same settings"
+                        + ": index.realm.retrieval, fusion, hybrid_weight, retrieval_depth, title_field); ask them separately, or give the same settings"
                 );
             }
             plan = indexPlan;
             planIndex = index;
         }
-        return plan != null ? plan : new Retriever.Plan(RealmSettings.RetrievalMode.DENSE, RealmSettings.Fusion.CONVEX, 1.0, 0);
+        return plan != null ? plan : new Retriever.Plan(RealmSettings.RetrievalMode.DENSE, RealmSettings.Fusion.CONVEX, 1.0, 0, "");
     }
 
     /** Spans asked for per passage, at least: more than the answers, so that answers read in several passages add up. */

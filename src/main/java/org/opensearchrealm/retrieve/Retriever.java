@@ -16,6 +16,7 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.query.InnerHitBuilder;
+import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.NestedQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
@@ -88,8 +89,10 @@ public final class Retriever {
      * How to retrieve: the mode, and for BM25 and hybrid retrieval how deep each ranking goes and how they are fused.
      *
      * @param denseWeight the dense ranking's weight in convex fusion
+     * @param titleField  a document field BM25 also matches, its score added to each of the document's passages; empty
+     *                    for none
      */
-    public record Plan(RetrievalMode mode, Fusion fusion, double denseWeight, int depth) {
+    public record Plan(RetrievalMode mode, Fusion fusion, double denseWeight, int depth, String titleField) {
         /** Whether the question must be embedded. */
         public boolean dense() {
             return mode != RetrievalMode.BM25;
@@ -119,21 +122,22 @@ public final class Retriever {
         try {
             queries = switch (plan.mode()) {
                 case DENSE -> new QueryBuilder[] { dense(question, k) };
-                case BM25 -> new QueryBuilder[] { bm25(question, depth) };
-                case HYBRID -> new QueryBuilder[] { dense(question, depth), bm25(question, depth) };
+                case BM25 -> new QueryBuilder[] { bm25(question, depth, plan.titleField()) };
+                case HYBRID -> new QueryBuilder[] { dense(question, depth), bm25(question, depth, plan.titleField()) };
             };
         } catch (Exception e) {
             listener.onFailure(e);
             return;
         }
         switch (plan.mode()) {
-            case DENSE -> search(indices, indicesOptions, sourceFields, queries[0], k, listener);
+            case DENSE -> search(indices, indicesOptions, sourceFields, queries[0], true, k, listener);
             // BM25 alone: its scores normalised as in a fusion where it has all the weight
             case BM25 -> search(
                 indices,
                 indicesOptions,
                 sourceFields,
                 queries[0],
+                false,
                 depth,
                 ActionListener.map(listener, bm25 -> ScoreFusion.fuse(NOTHING, bm25, Fusion.CONVEX, 0.0, k))
             );
@@ -143,7 +147,7 @@ public final class Retriever {
                 AtomicBoolean failed = new AtomicBoolean();
                 for (int i = 0; i < 2; i++) {
                     int ranking = i;
-                    search(indices, indicesOptions, sourceFields, queries[i], depth, ActionListener.wrap(found -> {
+                    search(indices, indicesOptions, sourceFields, queries[i], i == 0, depth, ActionListener.wrap(found -> {
                         rankings[ranking] = found;
                         if (both.countDown()) {
                             listener.onResponse(ScoreFusion.fuse(rankings[0], rankings[1], plan.fusion(), plan.denseWeight(), k));
@@ -160,19 +164,24 @@ public final class Retriever {
 
     private static final Retrieval NOTHING = new Retrieval(List.of(), List.of());
 
-    /** The top {@code n} passages of the documents {@code query} finds (a query with {@link #nested} passages). */
+    /**
+     * The top {@code n} passages of the documents {@code query} finds (a query with {@link #nested} passages).
+     *
+     * @param knn whether the scores are the k-NN plugin's (mapped back to inner products) rather than BM25's
+     */
     private void search(
         String[] indices,
         IndicesOptions indicesOptions,
         Map<String, String> sourceFields,
         QueryBuilder query,
+        boolean knn,
         int n,
         ActionListener<Retrieval> listener
     ) {
         SearchRequest search = new SearchRequest(indices).indicesOptions(indicesOptions).source(source(query, n, sourceFields.values()));
         client.search(
             search,
-            ActionListener.wrap(response -> listener.onResponse(topPassages(response, n, sourceFields)), listener::onFailure)
+            ActionListener.wrap(response -> listener.onResponse(topPassages(response, n, sourceFields, knn)), listener::onFailure)
         );
     }
 
@@ -198,10 +207,21 @@ public final class Retriever {
         }
     }
 
-    /** Passages by BM25, among those of documents that match the filter: a filter names document fields. */
-    static QueryBuilder bm25(Question question, int n) {
+    /**
+     * Passages by BM25, among those of documents that match the filter (a filter names document fields); with a title
+     * field, the document's title matched too: a document scores its best passage plus its title.
+     */
+    static QueryBuilder bm25(Question question, int n, String titleField) {
         QueryBuilder nested = nested(bm25Query(question.text()), n);
-        return question.filter() == null ? nested : QueryBuilders.boolQuery().must(nested).filter(question.filter());
+        boolean title = titleField != null && titleField.isEmpty() == false;
+        if (question.filter() == null && title == false) {
+            return nested;
+        }
+        BoolQueryBuilder bool = QueryBuilders.boolQuery().must(nested);
+        if (title) {
+            bool.should(QueryBuilders.matchQuery(titleField, question.text()));
+        }
+        return question.filter() == null ? bool : bool.filter(question.filter());
     }
 
     /** BM25 over the passages' text. */
@@ -227,13 +247,22 @@ public final class Retriever {
     /** A passage and the shard that served its document. */
     private record Found(RetrievedPassage passage, SearchShardTarget shard) {}
 
-    static Retrieval topPassages(SearchResponse response, int k, Map<String, String> sourceFields) {
+    /**
+     * The top k passages across the hits. k-NN scores are mapped back to inner products; a BM25 passage scores its own
+     * score plus what its document scores above its best passage (its title's match, {@link #bm25}).
+     */
+    static Retrieval topPassages(SearchResponse response, int k, Map<String, String> sourceFields, boolean knn) {
         List<Found> passages = new ArrayList<>();
         for (SearchHit hit : response.getHits()) {
             SearchHits inner = hit.getInnerHits() == null ? null : hit.getInnerHits().get(RealmMapping.PASSAGES);
             if (inner == null) {
                 continue;
             }
+            float best = Float.NEGATIVE_INFINITY;
+            for (SearchHit passage : inner) {
+                best = Math.max(best, passage.getScore());
+            }
+            float documentBonus = knn || Float.isFinite(best) == false ? 0f : Math.max(0f, hit.getScore() - best);
             String sourceField = sourceFields.get(hit.getIndex());
             List<Object> sourceValues = sourceField == null || hit.hasSource() == false
                 ? List.of()
@@ -256,7 +285,7 @@ public final class Retriever {
                             text,
                             start.intValue(),
                             end.intValue(),
-                            innerProduct(passage.getScore())
+                            knn ? innerProduct(passage.getScore()) : passage.getScore() + documentBonus
                         ),
                         hit.getShard()
                     ));

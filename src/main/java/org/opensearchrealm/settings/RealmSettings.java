@@ -177,6 +177,19 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
+    /**
+     * A document field that BM25 (alone or in hybrid retrieval) matches besides the passages' text, its score added to
+     * each of the document's passages: a title names what every passage of the document is about. Empty (the default:
+     * on the shared SQuAD dev split, where every paragraph of an article shares its title, matching {@code title}
+     * moved hybrid recall@1/5 from 79.6/95.9 to 79.2/95.6): none. An index without the field is unaffected.
+     */
+    public static final Setting<String> INDEX_TITLE_FIELD = Setting.simpleString(
+        "index.realm.title_field",
+        "",
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
     /** Where passages are read when the cluster has no node with the {@code ml} role. */
     public enum ReadFallback {
         /** The node that coordinates the {@code _realm} request, which already holds the passages' texts. */
@@ -295,6 +308,7 @@ public final class RealmSettings {
             INDEX_FUSION,
             INDEX_HYBRID_WEIGHT,
             INDEX_RETRIEVAL_DEPTH,
+            INDEX_TITLE_FIELD,
             MAX_K,
             MAX_QUERY_CHARS,
             READ_FALLBACK,

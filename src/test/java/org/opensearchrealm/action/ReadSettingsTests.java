@@ -80,7 +80,12 @@ public class ReadSettingsTests extends OpenSearchTestCase {
 
     public void testRetrievalPlan() {
         Settings realm = Settings.builder().put("index.realm.model", "enc").build();
-        Settings hybrid = Settings.builder().put(realm).put("index.realm.retrieval", "hybrid").put("index.realm.hybrid_weight", 0.7).build();
+        Settings hybrid = Settings.builder()
+            .put(realm)
+            .put("index.realm.retrieval", "hybrid")
+            .put("index.realm.hybrid_weight", 0.7)
+            .put("index.realm.title_field", "title")
+            .build();
         ClusterState state = ClusterState.builder(ClusterName.DEFAULT)
             .metadata(
                 Metadata.builder()
@@ -89,22 +94,22 @@ public class ReadSettingsTests extends OpenSearchTestCase {
                     .put(index("dense", Settings.builder().put(realm).put("index.realm.retrieval", "dense").build()))
                     .put(index("hybrid1", hybrid))
                     .put(index("hybrid2", hybrid))
-                    .put(index("rrf", Settings.builder().put(hybrid).put("index.realm.fusion", "rrf").put("index.realm.retrieval_depth", 20).build()))
+                    .put(index("rrf", Settings.builder().put(hybrid).put("index.realm.fusion", "rrf").put("index.realm.retrieval_depth", 20).put("index.realm.title_field", "").build()))
             )
             .build();
-        Retriever.Plan dense = new Retriever.Plan(RetrievalMode.DENSE, Fusion.CONVEX, 1.0, 0);
-        Retriever.Plan weighted = new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.7, 50);
+        Retriever.Plan dense = new Retriever.Plan(RetrievalMode.DENSE, Fusion.CONVEX, 1.0, 0, "");
+        Retriever.Plan weighted = new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.7, 50, "title");
         assertEquals(
             "the default: hybrid",
-            new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.5, 50),
+            new Retriever.Plan(RetrievalMode.HYBRID, Fusion.CONVEX, 0.5, 50, ""),
             TransportRealmSearchAction.retrievalPlan(state, new String[] { "defaults", "plain" }, null)
         );
         assertEquals(dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense" }, null));
         assertEquals(weighted, TransportRealmSearchAction.retrievalPlan(state, new String[] { "hybrid1", "hybrid2" }, null));
-        assertEquals(new Retriever.Plan(RetrievalMode.HYBRID, Fusion.RRF, 0.7, 20), TransportRealmSearchAction.retrievalPlan(state, new String[] { "rrf" }, null));
+        assertEquals(new Retriever.Plan(RetrievalMode.HYBRID, Fusion.RRF, 0.7, 20, ""), TransportRealmSearchAction.retrievalPlan(state, new String[] { "rrf" }, null));
         assertEquals("the request's mode wins", dense, TransportRealmSearchAction.retrievalPlan(state, new String[] { "hybrid1", "rrf" }, RetrievalMode.DENSE));
         assertEquals(
-            new Retriever.Plan(RetrievalMode.BM25, Fusion.CONVEX, 0.5, 50),
+            new Retriever.Plan(RetrievalMode.BM25, Fusion.CONVEX, 0.5, 50, ""),
             TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense" }, RetrievalMode.BM25)
         );
         IllegalArgumentException mixed = expectThrows(

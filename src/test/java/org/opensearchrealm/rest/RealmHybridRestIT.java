@@ -93,4 +93,28 @@ public class RealmHybridRestIT extends RealmRestSupport {
         assertError(errorFor(request("PUT", "/kb/_settings", json(obj("index.realm.retrieval", "sparse")))), 400, null, "index.realm.retrieval");
         assertError(errorFor(request("PUT", "/kb/_settings", json(obj("index.realm.retrieval_depth", 101)))), 400, null, "index.realm.retrieval_depth");
     }
+
+    /** Two documents with the same text: only the title tells them apart, and BM25 (alone or in hybrid) matches it. */
+    public void testBm25MatchesTheTitleField() throws IOException {
+        createRealmIndex("titled", SMALL_PASSAGES);
+        client().performRequest(request("PUT", "/titled/_settings", json(obj("index.realm.title_field", "title"))));
+        String text = "The library opened its doors in 1816 and holds two million books.";
+        bulk(
+            "titled",
+            List.of(
+                Map.of("_id", "opera", "doc", obj("title", "Paris Opera", "text", text)),
+                Map.of("_id", "library", "doc", obj("title", "Warsaw University Library", "text", text))
+            )
+        );
+        String question = "When did the Warsaw University Library open its doors?";
+        for (String mode : List.of("bm25", "hybrid")) {
+            List<Map<String, Object>> top = passages(realmPost("titled", obj("query", question, "k", 2, "retrieval", mode, "read", false)));
+            assertEquals(mode + ": the document whose title matches first", List.of("library", "opera"), top.stream().map(p -> p.get("_id")).toList());
+            assertThat(mode, ((Number) top.get(0).get("score")).doubleValue(), greaterThan(((Number) top.get(1).get("score")).doubleValue()));
+            assertWellFormed("titled", top);
+        }
+        client().performRequest(request("PUT", "/titled/_settings", json(obj("index.realm.title_field", ""))));
+        List<Map<String, Object>> untitled = passages(realmPost("titled", obj("query", question, "k", 2, "retrieval", "bm25", "read", false)));
+        assertEquals("without a title field (the default) the two tie", untitled.get(0).get("score"), untitled.get(1).get("score"));
+    }
 }

@@ -67,7 +67,7 @@ public class RetrieverTests extends OpenSearchTestCase {
         Retriever.Question question = new Retriever.Question("who won", null, 5, QueryBuilders.termQuery("title", "x"));
         Map<String, Object> query = XContentHelper.convertToMap(
             MediaTypeRegistry.JSON.xContent(),
-            Retriever.bm25(question, 40).toString(),
+            Retriever.bm25(question, 40, "").toString(),
             false
         );
         Map<?, ?> bool = (Map<?, ?>) query.get("bool");
@@ -76,6 +76,19 @@ public class RetrieverTests extends OpenSearchTestCase {
         assertEquals("realm_passages", nested.get("path"));
         assertTrue(nested.get("query").toString(), nested.get("query").toString().contains("realm_passages.text"));
         assertEquals(40, ((Map<?, ?>) nested.get("inner_hits")).get("size"));
-        assertFalse("no filter, no bool", Retriever.bm25(new Retriever.Question("q", null, 5, null), 40).toString().contains("bool"));
+        assertFalse("no filter, no bool", Retriever.bm25(new Retriever.Question("q", null, 5, null), 40, "").toString().contains("bool"));
+    }
+
+    public void testBm25MatchesTheTitleFieldBesideThePassages() throws Exception {
+        Retriever.Question question = new Retriever.Question("who won", null, 5, null);
+        Map<String, Object> query = XContentHelper.convertToMap(
+            MediaTypeRegistry.JSON.xContent(),
+            Retriever.bm25(question, 40, "headline").toString(),
+            false
+        );
+        Map<?, ?> bool = (Map<?, ?>) query.get("bool");
+        assertTrue(query.toString(), ((List<?>) bool.get("should")).get(0).toString().contains("headline"));
+        assertTrue(query.toString(), ((List<?>) bool.get("must")).get(0).toString().contains("nested"));
+        assertNull("no filter", bool.get("filter"));
     }
 }
