@@ -8,7 +8,8 @@
 #
 #   integ-test/eval.sh --corpus FILE.jsonl --questions FILE.json --out DIR [--url URL] [--plugin ZIP]
 #                      [--http-port 9280] [--transport-port 9380] [--heap 1g] [--keep-node]
-#                      [--index eval] [--model all-minilm-l6-v2] [--reader ID] [--k 5] [--max-k 10] [--clients 2] [--bulk-size 32]
+#                      [--index eval] [--model all-minilm-l6-v2] [--reader ID] [--k 5] [--max-k 10]
+#                      [--modes dense,bm25,hybrid] [--clients 2] [--bulk-size 32]
 #                      [--max-questions N] [--reuse-index] [--no-reader]
 #
 #   --corpus FILE     JSONL documents {"id", "title", "text"} (e.g. ../shared/data/squad/paragraphs.jsonl)
@@ -27,6 +28,7 @@
 #   --k N             passages read end to end (default 5)
 #   --max-k N         the end-to-end sweep per retrieval mode reads this many passages once and scores every k up to
 #                     it (default 10)
+#   --modes LIST      the retrieval modes of that sweep, comma-separated (default dense,bm25,hybrid; none: no sweep)
 #   --clients N       requests in flight (default 2: one per core of a 2-core machine)
 #   --max-questions N only the first N questions of the file
 #   --reuse-index     keep the index as it is when it holds as many documents as the corpus (skips indexing)
@@ -61,7 +63,7 @@ while (($#)); do
     --transport-port) tport=${2:?}; shift 2 ;;
     --heap) heap=${2:?}; shift 2 ;;
     --keep-node) keep_node=true; shift ;;
-    --index|--model|--reader|--k|--max-k|--clients|--bulk-size|--max-questions) eval_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --index|--model|--reader|--k|--max-k|--modes|--clients|--bulk-size|--max-questions) eval_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --reuse-index|--no-reader) eval_args+=("$1"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;

@@ -14,10 +14,13 @@ MODES = ("dense", "bm25", "hybrid")
 
 def main(results_path, png_path):
     results = json.load(open(results_path, encoding="utf-8"))
-    if "e2e_em_at_k_hybrid" not in results:
-        raise SystemExit(f"{results_path} has no end-to-end sweep (no reader, or an older eval)")
+    modes = [m for m in MODES if f"e2e_em_at_k_{m}" in results]
+    if not modes:
+        raise SystemExit(f"{results_path} has no end-to-end sweep (no reader, --modes none, or an older eval)")
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
     for mode, color in zip(MODES, ("tab:blue", "tab:orange", "tab:green")):
+        if mode not in modes:
+            continue
         em = results[f"e2e_em_at_k_{mode}"]
         f1 = results[f"e2e_f1_at_k_{mode}"]
         ks = list(range(1, len(em) + 1))
@@ -25,7 +28,7 @@ def main(results_path, png_path):
         ax.plot(ks, f1, linestyle="--", color=color, alpha=0.6, label=f"{mode} F1")
     ax.set_xlabel("k (passages read)")
     ax.set_ylabel("percent")
-    ax.set_xticks(list(range(1, len(results["e2e_em_at_k_hybrid"]) + 1)))
+    ax.set_xticks(list(range(1, len(results[f"e2e_em_at_k_{modes[0]}"]) + 1)))
     ax.grid(True, alpha=0.3)
     ax.legend(ncol=3, fontsize=8)
     ax.set_title(f"opensearch-realm end to end: {results.get('questions')} questions of "

@@ -4,6 +4,7 @@
 package org.opensearchrealm.eval;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The command line of {@link SquadEval} (see there); eval.sh passes its evaluation options through unchanged. */
@@ -17,6 +18,7 @@ final class EvalOptions {
     String reader;
     int k = 5;
     int maxK = 10;
+    List<String> modes = ModeSweep.MODES;
     int clients = 2;
     int bulkSize = 32;
     int maxQuestions = 0;
@@ -38,6 +40,7 @@ final class EvalOptions {
                 case "--reader" -> o.reader = value.get();
                 case "--k" -> o.k = positive(a, value.get());
                 case "--max-k" -> o.maxK = positive(a, value.get());
+                case "--modes" -> o.modes = modes(value.get());
                 case "--clients" -> o.clients = positive(a, value.get());
                 case "--bulk-size" -> o.bulkSize = positive(a, value.get());
                 case "--max-questions" -> o.maxQuestions = Integer.parseInt(value.get());
@@ -53,6 +56,20 @@ final class EvalOptions {
             throw new EvalException("--corpus, --questions and --out are required");
         }
         return o;
+    }
+
+    /** A comma-separated list of retrieval modes, or "none". */
+    private static List<String> modes(String v) {
+        if (v.equals("none")) {
+            return List.of();
+        }
+        List<String> out = List.of(v.split(","));
+        for (String m : out) {
+            if (ModeSweep.MODES.contains(m) == false) {
+                throw new EvalException("--modes takes dense, bm25, hybrid (comma-separated) or none, got " + m);
+            }
+        }
+        return out;
     }
 
     private static Supplier<String> valueOf(String[] args, int i, String name) {

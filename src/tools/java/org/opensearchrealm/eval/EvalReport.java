@@ -137,7 +137,7 @@ final class EvalReport {
             return r;
         }
         int depth = read.get(0).modes().values().iterator().next().em().length;
-        for (String mode : ModeSweep.MODES) {
+        for (String mode : read.get(0).modes().keySet()) {
             List<QuestionAsker.ModeScores> scores = read.stream().map(o -> o.modes().get(mode)).toList();
             List<Double> em = new ArrayList<>();
             List<Double> f1 = new ArrayList<>();
@@ -210,11 +210,12 @@ final class EvalReport {
                 .append(" | |\n");
             b.append("| end to end, unanswerable only (no-answer rate) | ").append(pct(s.get("e2e_em_no_ans"))).append(" | |\n");
         }
-        if (s.containsKey("e2e_em_at_k_hybrid")) {
+        if (ModeSweep.MODES.stream().anyMatch(m -> s.containsKey("e2e_em_at_k_" + m))) {
             b.append("\n| end to end EM at k = 1, 2, ... | |\n|---|---|\n");
             for (String mode : ModeSweep.MODES) {
-                List<?> em = (List<?>) s.get("e2e_em_at_k_" + mode);
-                b.append("| ").append(mode).append(" | ").append(em.stream().map(EvalReport::pct).collect(Collectors.joining(" "))).append(" |\n");
+                if (s.get("e2e_em_at_k_" + mode) instanceof List<?> em) {
+                    b.append("| ").append(mode).append(" | ").append(em.stream().map(EvalReport::pct).collect(Collectors.joining(" "))).append(" |\n");
+                }
             }
         }
         for (String mode : ModeSweep.MODES) {

@@ -56,6 +56,7 @@ final class QuestionAsker {
     private final boolean noAnswerMode;
     private final Latencies lat;
     private final int maxK;
+    private final List<String> modes;
     private final Scoring scoring;
 
     /**
@@ -74,6 +75,7 @@ final class QuestionAsker {
         this.noAnswerMode = noAnswerMode;
         this.lat = lat;
         this.maxK = Math.max(opt.k, opt.maxK);
+        this.modes = opt.modes;
         this.scoring = scoring;
     }
 
@@ -123,7 +125,7 @@ final class QuestionAsker {
 
         Double goldEm = null, goldF1 = null, e2eEm = null, e2eF1 = null;
         boolean goldError = false, e2eError = false;
-        Map<String, ModeScores> modes = new LinkedHashMap<>();
+        Map<String, ModeScores> byMode = new LinkedHashMap<>();
         if (use.reader()) {
             List<String> golds = q.answerable() ? q.answers() : List.of("");
             Prediction gp = onGoldParagraph(query, t.docs().get(0));
@@ -148,14 +150,14 @@ final class QuestionAsker {
             if (gp.error() != null || ep.error() != null) {
                 rec.put("reader_error", gp.error() != null ? gp.error() : ep.error());
             }
-            for (String mode : ModeSweep.MODES) {
+            for (String mode : modes) {
                 ModeScores scores = sweep(query, mode, golds, q.answerable());
-                modes.put(mode, scores);
+                byMode.put(mode, scores);
                 rec.put("e2e_em_at_k_" + mode, scores.em());
             }
         }
         return new Outcome(q.id(), q.answerable(), goldCount, denseRank, bm25Rank, hybridRank, Squad.firstDocRank(dense, goldDocs),
-            Squad.firstDocRank(bm25, goldDocs), goldEm, goldF1, e2eEm, e2eF1, goldError, e2eError, modes);
+            Squad.firstDocRank(bm25, goldDocs), goldEm, goldF1, e2eEm, e2eF1, goldError, e2eError, byMode);
     }
 
     /** One mode end to end at every k up to --max-k, from one explained {@code _realm} call. */
@@ -172,7 +174,7 @@ final class QuestionAsker {
         for (int i = 0; i < maxK; i++) {
             // fewer passages than k (a small corpus): the answer at the deepest k there is
             ModeSweep.Point p = points.isEmpty() ? new ModeSweep.Point("", 1.0) : points.get(Math.min(i, points.size() - 1));
-            String text = noAnswerMode && p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text();
+            String text = p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text(); // abstains as the index does
             em[i] = AnswerNormalizer.exactMatch(text, golds) ? 1.0 : 0.0;
             f1[i] = AnswerNormalizer.f1(text, golds);
         }
@@ -180,7 +182,7 @@ final class QuestionAsker {
         double[] byTemperature = new double[ModeSweep.TEMPERATURES.length];
         for (int i = 0; i < byTemperature.length && points.isEmpty() == false; i++) {
             ModeSweep.Point p = explained.at(k, ModeSweep.TEMPERATURES[i]);
-            String text = noAnswerMode && p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text();
+            String text = p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text(); // abstains as the index does
             byTemperature[i] = AnswerNormalizer.exactMatch(text, golds) ? 1.0 : 0.0;
         }
         return new ModeScores(em, f1, atK.noAnswerProbability(), AnswerNormalizer.exactMatch(atK.text(), golds) ? 1.0 : 0.0,
@@ -209,8 +211,8 @@ final class QuestionAsker {
 
     /**
      * The top answer of a {@code _realm} response. With a SQuAD 2.0 file, "no answer" ({@code no_answer: true})
-     * predicts the empty answer; with a SQuAD 1.1 file every question has an answer, so the best span is taken
-     * whatever the no-answer probability (as the 1.1 evaluation expects of a system).
+     * predicts the empty answer; with a SQuAD 1.1 file the top answer is taken when there is one (a response that
+     * abstains above the index's no-answer threshold has none, and scores 0 there, as a user would see it).
      */
     @SuppressWarnings("unchecked")
     private Prediction prediction(Map<String, Object> resp) {
