@@ -37,7 +37,16 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
      * How the passages were read: the reader model, the time taken, and either the answers and the node that read,
      * or the error. {@code explain} asks for the per-passage readings and the reader's node in the output.
      */
-    public record Reading(String reader, double readMillis, Answers answers, String node, int attempts, ReaderError error, boolean explain)
+    public record Reading(
+        String reader,
+        double readMillis,
+        Answers answers,
+        String node,
+        int attempts,
+        ReaderError error,
+        boolean explain,
+        double noAnswerThreshold
+    )
         implements
             Writeable {
 
@@ -47,12 +56,20 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
             }
         }
 
-        public static Reading answered(String reader, double readMillis, Answers answers, String node, int attempts, boolean explain) {
-            return new Reading(reader, readMillis, answers, node, attempts, null, explain);
+        public static Reading answered(
+            String reader,
+            double readMillis,
+            Answers answers,
+            String node,
+            int attempts,
+            boolean explain,
+            double noAnswerThreshold
+        ) {
+            return new Reading(reader, readMillis, answers, node, attempts, null, explain, noAnswerThreshold);
         }
 
-        public static Reading failed(String reader, double readMillis, ReaderError error, int attempts, boolean explain) {
-            return new Reading(reader, readMillis, null, null, attempts, error, explain);
+        public static Reading failed(String reader, double readMillis, ReaderError error, int attempts, boolean explain, double noAnswerThreshold) {
+            return new Reading(reader, readMillis, null, null, attempts, error, explain, noAnswerThreshold);
         }
 
         public Reading(StreamInput in) throws IOException {
@@ -63,7 +80,8 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
                 in.readOptionalString(),
                 in.readVInt(),
                 in.readOptionalWriteable(ReaderError::new),
-                in.readBoolean()
+                in.readBoolean(),
+                in.readDouble()
             );
         }
 
@@ -76,6 +94,7 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
             out.writeVInt(attempts);
             out.writeOptionalWriteable(error);
             out.writeBoolean(explain);
+            out.writeDouble(noAnswerThreshold);
         }
     }
 
@@ -174,7 +193,7 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
                 if (reading.node() != null) {
                     builder.field("node", reading.node());
                 }
-                builder.field("attempts", reading.attempts()).endObject();
+                builder.field("attempts", reading.attempts()).field("no_answer_threshold", reading.noAnswerThreshold()).endObject();
             }
         }
         return builder.endObject();

@@ -23,6 +23,8 @@ import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.model.InferenceService;
+import org.opensearchrealm.model.ModelDescriptor;
+import org.opensearchrealm.model.ModelException;
 import org.opensearchrealm.read.ReadDispatcher;
 import org.opensearchrealm.read.ReadNodeSelector;
 import org.opensearchrealm.read.ReadRequest;
@@ -34,6 +36,7 @@ import org.opensearchrealm.settings.RealmSettings;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import java.util.Map;
 import java.util.Set;
 
@@ -110,7 +113,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             ClusterState state = clusterService.state();
             String[] concrete = resolver.concreteIndexNames(state, request);
             modelId = modelOf(state, concrete, explicitIndices(state, request));
-            readConfig = readConfig(state, concrete, request.read());
+            readConfig = readConfig(state, concrete, request.read(), this::calibratedThreshold);
             plan = retrievalPlan(state, concrete, request.retrieval());
             sourceFields = sourceFields(state, concrete);
         } catch (Exception e) {
@@ -201,7 +204,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
      * {@code read} is false, or null and the indices have no reader. They must share one reader (or all have none);
      * {@code read: true} on indices without a reader is an error.
      */
-    static ReadConfig readConfig(ClusterState state, String[] indices, Boolean read) {
+    static ReadConfig readConfig(ClusterState state, String[] indices, Boolean read, ToDoubleFunction<String> calibratedThreshold) {
         if (Boolean.FALSE.equals(read)) {
             return null;
         }
@@ -233,7 +236,12 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             }
             reader = indexReader;
             readerIndex = index;
-            threshold = Math.min(threshold, RealmSettings.INDEX_NO_ANSWER_THRESHOLD.get(settings));
+            threshold = Math.min(
+                threshold,
+                RealmSettings.INDEX_NO_ANSWER_THRESHOLD.exists(settings) || indexReader.isEmpty()
+                    ? RealmSettings.INDEX_NO_ANSWER_THRESHOLD.get(settings)
+                    : calibratedThreshold.applyAsDouble(indexReader)
+            );
             maxAnswerTokens = Math.max(maxAnswerTokens, RealmSettings.INDEX_MAX_ANSWER_TOKENS.get(settings));
             temperature = Math.min(temperature, RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.get(settings));
         }
@@ -255,6 +263,19 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         return new ReadConfig(reader, threshold, maxAnswerTokens, temperature);
     }
 
+    /**
+     * The no-answer threshold the reader's model.json gives, for indices that set none; 1 when it gives none or is not
+     * a reader here (the read then reports the reader's error).
+     */
+    private double calibratedThreshold(String readerId) {
+        try {
+            ModelDescriptor descriptor = inference.descriptor(readerId, ModelDescriptor.Task.EXTRACTIVE_QA);
+            return descriptor.reader() == null ? RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD : descriptor.reader().noAnswerThreshold();
+        } catch (ModelException e) {
+            return RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD;
+        }
+    }
+
     private static String describeReader(String reader) {
         return reader.isEmpty() ? "none" : reader;
     }
@@ -270,7 +291,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         );
         List<RetrievedPassage> passages = retrieval.passages();
         if (passages.isEmpty()) { // nothing to read: "no answer", without asking any node
-            listener.onResponse(Reading.answered(config.reader(), 0, scorer.score(passages, List.of()), null, 0, request.explain()));
+            listener.onResponse(Reading.answered(config.reader(), 0, scorer.score(passages, List.of()), null, 0, request.explain(), config.noAnswerThreshold()));
             return;
         }
         ReadRequest readRequest = new ReadRequest(
@@ -283,16 +304,16 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         reads.read(transportService, task, readRequest, () -> ReadNodeSelector.passageHolders(clusterService.state(), retrieval.shards()), ActionListener.wrap(outcome -> {
             double millis = (System.nanoTime() - start) / 1e6;
             if (outcome.ok() == false) {
-                listener.onResponse(Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain()));
+                listener.onResponse(Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain(), config.noAnswerThreshold()));
                 return;
             }
             Reading reading;
             try {
                 Answers answers = scorer.score(passages, outcome.readings());
-                reading = Reading.answered(config.reader(), millis, answers, outcome.node(), outcome.attempts(), request.explain());
+                reading = Reading.answered(config.reader(), millis, answers, outcome.node(), outcome.attempts(), request.explain(), config.noAnswerThreshold());
             } catch (Exception e) { // readings that do not fit the passages: a broken reader, reported like one
                 logger.warn("the readings of node [" + outcome.node() + "] do not fit the passages", e);
-                reading = Reading.failed(config.reader(), millis, ReaderError.of(e, List.of(outcome.node())), outcome.attempts(), request.explain());
+                reading = Reading.failed(config.reader(), millis, ReaderError.of(e, List.of(outcome.node())), outcome.attempts(), request.explain(), config.noAnswerThreshold());
             }
             listener.onResponse(reading);
         }, listener::onFailure));

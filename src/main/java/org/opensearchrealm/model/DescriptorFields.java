@@ -108,6 +108,22 @@ final class DescriptorFields {
         throw invalid("[" + field + "] must be an integer, got " + typeName(value) + " [" + value + "]");
     }
 
+    /** A number in {@code [min, max]}, or {@code defaultValue} when the field is absent. */
+    double optionalDouble(String field, double defaultValue, double min, double max) {
+        Object value = map.get(field);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+            double v = n.doubleValue();
+            if (v < min || v > max) {
+                throw invalid("[" + field + "] must be between " + min + " and " + max + ", got [" + v + "]");
+            }
+            return v;
+        }
+        throw invalid("[" + field + "] must be a number, got " + typeName(value) + " [" + value + "]");
+    }
+
     int optionalInt(String field, int defaultValue, int min, int max) {
         return map.containsKey(field) ? requiredInt(field, min, max) : defaultValue;
     }

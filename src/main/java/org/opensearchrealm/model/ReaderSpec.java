@@ -12,12 +12,14 @@ import java.util.Set;
 /**
  * What a reader's descriptor ({@code "task": "extractive_qa"}) adds: how long passages are cut into windows
  * ({@code doc_stride} tokens shared by consecutive windows, questions cut to {@code max_question_tokens}), the names of
- * the start and end logits outputs, and, for a BERT built in Java ({@code "format": "djl"}), the network's shape.
+ * the start and end logits outputs, the no-answer threshold the reader was calibrated for ({@code no_answer_threshold}:
+ * what an index without its own {@code index.realm.no_answer_threshold} uses; 1, never abstain, when absent), and, for
+ * a BERT built in Java ({@code "format": "djl"}), the network's shape.
  */
-public record ReaderSpec(int docStride, int maxQuestionTokens, List<String> outputs, BertConfig architecture) {
+public record ReaderSpec(int docStride, int maxQuestionTokens, List<String> outputs, double noAnswerThreshold, BertConfig architecture) {
 
     /** The descriptor fields only readers have. */
-    static final List<String> FIELDS = List.of("doc_stride", "max_question_tokens", "outputs");
+    static final List<String> FIELDS = List.of("doc_stride", "max_question_tokens", "outputs", "no_answer_threshold");
     public static final String START_LOGITS = "start_logits";
     public static final String END_LOGITS = "end_logits";
     static final List<String> DEFAULT_OUTPUTS = List.of(START_LOGITS, END_LOGITS);
@@ -71,7 +73,8 @@ public record ReaderSpec(int docStride, int maxQuestionTokens, List<String> outp
         } else if (fields.has("architecture")) {
             throw fields.invalid("[architecture] applies only to djl models: an ONNX or TorchScript file holds its own");
         }
-        return new ReaderSpec(docStride, maxQuestionTokens, outputs, architecture);
+        double noAnswerThreshold = fields.optionalDouble("no_answer_threshold", 1.0, 0.0, 1.0);
+        return new ReaderSpec(docStride, maxQuestionTokens, outputs, noAnswerThreshold, architecture);
     }
 
     private static BertConfig architecture(DescriptorFields fields) {

@@ -41,10 +41,13 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
-    /** Never "no answer" unless nothing was found: the reader's null score is not calibrated yet. */
+    /** Never "no answer" unless nothing was found: for readers whose model.json gives no calibrated threshold. */
     public static final double DEFAULT_NO_ANSWER_THRESHOLD = 1.0;
 
-    /** Answer "no answer" when p(no answer | question) is above this; 1: never (always the best guess). */
+    /**
+     * Answer "no answer" when p(no answer | question) is above this; 1: never (always the best guess). Unset, the
+     * index uses its reader's calibrated threshold (model.json {@code no_answer_threshold}), else 1.
+     */
     public static final Setting<Double> INDEX_NO_ANSWER_THRESHOLD = Setting.doubleSetting(
         "index.realm.no_answer_threshold",
         DEFAULT_NO_ANSWER_THRESHOLD,

@@ -183,6 +183,16 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
             );
         }
 
+        // a calibrated no-answer threshold: optional, a number in [0, 1]
+        assertEquals(1.0, d.reader().noAnswerThreshold(), 0.0);
+        assertEquals(0.55, parse(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"no_answer_threshold\": 0.55")).reader().noAnswerThreshold(), 1e-12);
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"no_answer_threshold\": 1.5"), "[no_answer_threshold] must be between 0.0 and 1.0");
+        assertInvalid(reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, \"no_answer_threshold\": \"high\""), "[no_answer_threshold] must be a number");
+        assertInvalid(
+            good().replaceFirst("\"dimension\"", "\"no_answer_threshold\": 0.5,\n  \"dimension\""),
+            "applies only to extractive_qa models, and this model's [task] is [embedding]"
+        );
+
         // windows must move forward
         assertInvalid(
             reader().replace("\"max_tokens\": 384", "\"max_tokens\": 128"),

@@ -35,7 +35,7 @@ final class QuestionAsker {
     /** What the node's {@code _realm} offers: a {@code "read": false} flag, and a reader on the index (answers). */
     record ReaderUse(boolean readFlag, boolean reader) {}
 
-    /** How the index scores answers: its temperature, no-answer threshold and k-independent settings. */
+    /** How the index scores answers: its retrieval temperature and the no-answer threshold its reads apply. */
     record Scoring(double temperature, double noAnswerThreshold) {}
 
     /**

@@ -139,10 +139,8 @@ public final class SquadEval {
         EvalReport report = new EvalReport(opt.k);
         Map<String, Object>[] records = newRecords(tasks.size());
         Latencies lat = new Latencies();
-        QuestionAsker.Scoring scoring = new QuestionAsker.Scoring(
-            Double.parseDouble(String.valueOf(indexSettings.getOrDefault("index.realm.retrieval_temperature", RealmSettings.DEFAULT_TEMPERATURE))),
-            Double.parseDouble(String.valueOf(indexSettings.getOrDefault("index.realm.no_answer_threshold", RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD)))
-        );
+        QuestionAsker.Scoring scoring = scoring(limits.query(tasks.get(0).q().question()), indexSettings);
+        log("answers scored as the index scores them: " + scoring);
         QuestionAsker asker = new QuestionAsker(node, opt, passages, limits, use, noAnswerMode, lat, scoring);
         log(String.format(Locale.ROOT, "asking %d questions (%d in flight): dense top %d, BM25 top %d%s", tasks.size(), opt.clients,
             RECALL_DEPTH, RECALL_DEPTH, use.reader() ? ", reader on the gold paragraph, reader end to end (k=" + opt.k + ")" : ""));
@@ -227,6 +225,24 @@ public final class SquadEval {
                 + "; dense recall asks " + (readFlag ? "with \"read\": false" : "with the reader on (the API has no \"read\" flag): slower"));
         }
         return new ReaderUse(readFlag, reader);
+    }
+
+    /**
+     * The index's temperature, and the no-answer threshold its reads apply: an explained {@code _realm} says it (the
+     * index's own setting, else its reader's calibrated one); an older plugin does not, and the setting is taken.
+     */
+    private QuestionAsker.Scoring scoring(String query, Map<String, Object> indexSettings) {
+        double temperature = Double.parseDouble(
+            String.valueOf(indexSettings.getOrDefault("index.realm.retrieval_temperature", RealmSettings.DEFAULT_TEMPERATURE))
+        );
+        double threshold = Double.parseDouble(
+            String.valueOf(indexSettings.getOrDefault("index.realm.no_answer_threshold", RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD))
+        );
+        Map<String, Object> explained = node.request("POST", "/" + opt.index + "/_realm", Map.of("query", query, "k", 1, "explain", true), 200);
+        if (explained.get("reader") instanceof Map<?, ?> reader && reader.get("no_answer_threshold") instanceof Number applied) {
+            threshold = applied.doubleValue();
+        }
+        return new QuestionAsker.Scoring(temperature, threshold);
     }
 
     @SuppressWarnings("unchecked")

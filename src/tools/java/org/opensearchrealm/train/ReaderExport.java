@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Writes the trained reader as a node loads it: reader.safetensors (fp16), tokenizer.json and model.json (format
- * {@code djl}) into a directory whose name is the model's id; the descriptor is parsed back before the export is
- * reported, so a model the plugin would refuse is never reported as exported.
+ * {@code djl}, with {@code --no-answer-threshold}, the threshold tuned for it on SQuAD 2.0 dev, when given) into a
+ * directory whose name is the model's id; the descriptor is parsed back before the export is reported, so a model the
+ * plugin would refuse is never reported as exported.
  */
 final class ReaderExport {
 
@@ -56,6 +57,7 @@ final class ReaderExport {
             + "  \"max_tokens\": " + options.maxTokens() + ",\n"
             + "  \"doc_stride\": " + options.docStride() + ",\n"
             + "  \"max_question_tokens\": " + options.maxQuery() + ",\n"
+            + (options.has("no-answer-threshold") ? "  \"no_answer_threshold\": " + options.getFloat("no-answer-threshold", 1f) + ",\n" : "")
             + "  \"license\": \"Apache-2.0\",\n"
             + "  \"source\": " + ReaderWeights.jsonString(source) + "\n"
             + "}\n";

@@ -49,7 +49,8 @@ final class TrainOptions {
         "retrieved",
         "negatives",
         "temperature",
-        "unanswerable"
+        "unanswerable",
+        "no-answer-threshold"
     );
 
     private final Map<String, String> opts;

@@ -61,6 +61,8 @@ import java.util.Set;
  *   --weights FILE        reader weights (safetensors) for --eval-only / --export-only
  *   --eval-limit N        evaluate only the first N dev questions
  *   --export DIR          after training (or with --export-only), write the fp16 reader into DIR
+ *   --no-answer-threshold X  the calibrated threshold the exported model.json gives (tuned with integ-test/eval.sh
+ *                         on SQuAD 2.0 dev)
  * </pre>
  *
  * Each question is a group of windows (its paragraph's and those of its wrong retrieved passages, {@link QuestionGroups})
