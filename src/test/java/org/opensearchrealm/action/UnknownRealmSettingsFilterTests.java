@@ -43,7 +43,7 @@ public class UnknownRealmSettingsFilterTests extends OpenSearchTestCase {
                     + key
                     + "]: the plugin has no such setting; the index.realm.* settings that can be given here are [index.realm.fusion, "
                     + "index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.reader, "
-                    + "index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature]",
+                    + "index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature, index.realm.title_field]",
                 e.getMessage()
             );
         }
