@@ -8,7 +8,6 @@ import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.unit.TimeValue;
 
 import java.util.List;
-import java.util.Locale;
 
 /** Index and cluster settings of REALM indices and of the {@code _realm} endpoint. */
 public final class RealmSettings {
@@ -88,7 +87,7 @@ public final class RealmSettings {
     );
 
     /** How {@code _realm} finds passages. */
-    public enum RetrievalMode {
+    public enum RetrievalMode implements SettingValue {
         /** Maximum inner product search over the passage vectors (REALM's retriever). */
         DENSE,
         /** BM25 over the passages' text. */
@@ -96,43 +95,25 @@ public final class RealmSettings {
         /** Both, each to its own depth, their scores fused ({@link #INDEX_FUSION}). */
         HYBRID;
 
-        public String jsonName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         /** The mode a request's {@code retrieval} names. */
         public static RetrievalMode parse(String value) {
             return parse("retrieval", value);
         }
 
         static RetrievalMode parse(String field, String value) {
-            for (RetrievalMode m : values()) {
-                if (m.jsonName().equals(value)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("[" + field + "] must be [dense], [bm25] or [hybrid], got [" + value + "]");
+            return SettingValue.parse(values(), field, value);
         }
     }
 
     /** How hybrid retrieval fuses the dense and the BM25 ranking. */
-    public enum Fusion {
+    public enum Fusion implements SettingValue {
         /** Each ranking's scores min-max normalised over its depth, then weighed ({@link #INDEX_HYBRID_WEIGHT}). */
         CONVEX,
         /** Reciprocal rank fusion: the sum over rankings of 1 / (60 + rank), scores ignored. */
         RRF;
 
-        public String jsonName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         static Fusion parse(String value) {
-            for (Fusion f : values()) {
-                if (f.jsonName().equals(value)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("[index.realm.fusion] must be [convex] or [rrf], got [" + value + "]");
+            return SettingValue.parse(values(), "index.realm.fusion", value);
         }
     }
 
@@ -194,23 +175,14 @@ public final class RealmSettings {
     );
 
     /** Where passages are read when the cluster has no node with the {@code ml} role. */
-    public enum ReadFallback {
+    public enum ReadFallback implements SettingValue {
         /** The node that coordinates the {@code _realm} request, which already holds the passages' texts. */
         COORDINATOR,
         /** The data node that served most of the retrieved passages (then other holders of the same shards). */
         DATA_NODE;
 
-        public String jsonName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         static ReadFallback parse(String value) {
-            for (ReadFallback f : values()) {
-                if (f.jsonName().equals(value)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("[plugins.realm.read.fallback] must be [coordinator] or [data_node], got [" + value + "]");
+            return SettingValue.parse(values(), "plugins.realm.read.fallback", value);
         }
     }
 
@@ -223,25 +195,14 @@ public final class RealmSettings {
     );
 
     /** How the coordinator picks one of several {@code ml} nodes. */
-    public enum NodeSelection {
+    public enum NodeSelection implements SettingValue {
         /** The node with the fewest reads in flight from this coordinator; ties go round-robin. */
         LEAST_LOADED,
         /** Each node in turn. */
         ROUND_ROBIN;
 
-        public String jsonName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         static NodeSelection parse(String value) {
-            for (NodeSelection s : values()) {
-                if (s.jsonName().equals(value)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException(
-                "[plugins.realm.read.node_selection] must be [least_loaded] or [round_robin], got [" + value + "]"
-            );
+            return SettingValue.parse(values(), "plugins.realm.read.node_selection", value);
         }
     }
 
