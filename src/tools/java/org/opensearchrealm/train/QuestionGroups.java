@@ -3,7 +3,9 @@
  */
 package org.opensearchrealm.train;
 
+import org.opensearchrealm.answer.AnswerScorer;
 import org.opensearchrealm.model.QaTokenizer;
+import org.opensearchrealm.retrieve.RetrievedPassage;
 import org.opensearchrealm.train.RetrievedPassages.Passage;
 import org.opensearchrealm.train.TrainPlan.Feature;
 import org.opensearchrealm.train.TrainPlan.Group;
@@ -67,26 +69,18 @@ final class QuestionGroups {
         return new Group(List.copyOf(windows));
     }
 
-    /** log p(z | q) of the gold paragraph (first) and of each wrong passage. */
+    /** log p(z | q) of the gold paragraph (first) and of each wrong passage, by the plugin's own p(z | q). */
     private double[] logSoftmax(float goldScore, List<Passage> wrong) {
-        double[] x = new double[wrong.size() + 1];
-        x[0] = goldScore / temperature;
-        for (int i = 0; i < wrong.size(); i++) {
-            x[i + 1] = wrong.get(i).score() / temperature;
+        List<RetrievedPassage> group = new ArrayList<>();
+        group.add(new RetrievedPassage("train", "gold", 0, null, 0, 0, goldScore));
+        for (Passage p : wrong) {
+            group.add(new RetrievedPassage("train", "wrong", 0, null, 0, 0, p.score()));
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            max = Math.max(max, v);
+        double[] p = AnswerScorer.passageProbabilities(group, temperature);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.log(p[i]);
         }
-        double sum = 0;
-        for (double v : x) {
-            sum += Math.exp(v - max);
-        }
-        double log = max + Math.log(sum);
-        for (int i = 0; i < x.length; i++) {
-            x[i] -= log;
-        }
-        return x;
+        return p;
     }
 
     /** Every occurrence of each text in the passage as whole words ("1" is not in "1816"), as {@code [start, end)}. */
