@@ -38,6 +38,11 @@ final class RetrievedPassages {
         return new RetrievedPassages(Map.of());
     }
 
+    /** One question's passages (tests). */
+    static RetrievedPassages of(String questionId, List<Passage> passages) {
+        return new RetrievedPassages(Map.of(questionId, List.copyOf(passages)));
+    }
+
     @SuppressWarnings("unchecked")
     static RetrievedPassages read(Path file) throws IOException {
         Map<String, List<Passage>> byQuestion = new HashMap<>();
