@@ -154,6 +154,8 @@ final class QuestionAsker {
                 ModeScores scores = sweep(query, mode, golds, q.answerable());
                 byMode.put(mode, scores);
                 rec.put("e2e_em_at_k_" + mode, scores.em());
+                rec.put("no_answer_probability_" + mode, round(scores.noAnswerProbability(), 6));
+                rec.put("top_answer_em_" + mode, scores.answerEm()); // at --k, whatever the no-answer threshold
             }
         }
         return new Outcome(q.id(), q.answerable(), goldCount, denseRank, bm25Rank, hybridRank, Squad.firstDocRank(dense, goldDocs),
