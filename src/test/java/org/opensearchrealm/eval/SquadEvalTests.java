@@ -185,7 +185,7 @@ public class SquadEvalTests extends OpenSearchTestCase {
             reading("a", 0.9, 0.3, span("Paris", 0.6)),
             reading("b", 0.8, 0.05, span("Lyon", 0.9))
         ));
-        List<ModeSweep.Point> points = ModeSweep.rescore(response, 0.1);
+        List<ModeSweep.Point> points = ModeSweep.parse(response).sweep(0.1);
         assertEquals(2, points.size());
         assertEquals("Paris", points.get(0).text());
         assertEquals(0.3, points.get(0).noAnswerProbability(), 1e-9);
@@ -194,7 +194,7 @@ public class SquadEvalTests extends OpenSearchTestCase {
         assertEquals("Paris", points.get(1).text());
         assertEquals(pa * 0.3 + (1 - pa) * 0.05, points.get(1).noAnswerProbability(), 1e-6);
         // at a high temperature p(z | q) is near uniform and Lyon wins
-        assertEquals("Lyon", ModeSweep.rescore(response, 100).get(1).text());
+        assertEquals("Lyon", ModeSweep.parse(response).sweep(100).get(1).text());
     }
 
     public void testNoAnswerSweepFindsTheBestThreshold() {

@@ -51,11 +51,6 @@ final class ModeSweep {
 
     private ModeSweep() {}
 
-    /** The top answer at k = 1, 2, ... up to the number of passages read. */
-    static List<Point> rescore(Map<String, Object> response, double temperature) {
-        return parse(response).sweep(temperature);
-    }
-
     @SuppressWarnings("unchecked")
     static Explained parse(Map<String, Object> response) {
         List<RetrievedPassage> passages = new ArrayList<>();

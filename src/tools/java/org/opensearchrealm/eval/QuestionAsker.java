@@ -162,6 +162,11 @@ final class QuestionAsker {
             Squad.firstDocRank(bm25, goldDocs), goldEm, goldF1, e2eEm, e2eF1, goldError, e2eError, byMode);
     }
 
+    /** The answer the index gives: none when p(no answer | q) is above its threshold. */
+    private String asTheIndexAnswers(ModeSweep.Point p) {
+        return p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text();
+    }
+
     /** One mode end to end at every k up to --max-k, from one explained {@code _realm} call. */
     private ModeScores sweep(String query, String mode, List<String> golds, boolean answerable) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -176,7 +181,7 @@ final class QuestionAsker {
         for (int i = 0; i < maxK; i++) {
             // fewer passages than k (a small corpus): the answer at the deepest k there is
             ModeSweep.Point p = points.isEmpty() ? new ModeSweep.Point("", 1.0) : points.get(Math.min(i, points.size() - 1));
-            String text = p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text(); // abstains as the index does
+            String text = asTheIndexAnswers(p);
             em[i] = AnswerNormalizer.exactMatch(text, golds) ? 1.0 : 0.0;
             f1[i] = AnswerNormalizer.f1(text, golds);
         }
@@ -184,7 +189,7 @@ final class QuestionAsker {
         double[] byTemperature = new double[ModeSweep.TEMPERATURES.length];
         for (int i = 0; i < byTemperature.length && points.isEmpty() == false; i++) {
             ModeSweep.Point p = explained.at(k, ModeSweep.TEMPERATURES[i]);
-            String text = p.noAnswerProbability() > scoring.noAnswerThreshold() ? "" : p.text(); // abstains as the index does
+            String text = asTheIndexAnswers(p);
             byTemperature[i] = AnswerNormalizer.exactMatch(text, golds) ? 1.0 : 0.0;
         }
         return new ModeScores(em, f1, atK.noAnswerProbability(), AnswerNormalizer.exactMatch(atK.text(), golds) ? 1.0 : 0.0,
