@@ -485,6 +485,29 @@ def cmd_latency(args):
         f"{out['baseline_ms']['p50']:.1f} ms p99 {out['baseline_ms']['p99']:.1f} ms")
 
 
+def cmd_first_query(args):
+    """The first _realm after a node (re)start, once its index is searchable, against warm ones right after it."""
+    http = Client(args.url)
+    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    http.request("GET", f"/_cluster/health/{args.index}?wait_for_status=yellow&timeout=120s")
+
+    def realm(q):
+        t0 = time.perf_counter()
+        r = http.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
+        return 1000 * (time.perf_counter() - t0), r
+
+    first_ms, first = realm(qs[0])
+    warm = [realm(qs[i % len(qs)])[0] for i in range(1, args.warm + 1)]
+    out = {
+        "first_query_ms": first_ms, "first_query_timing": first.get("timing"),
+        "first_query_read": "answers" in first or "no_answer" in first,
+        "warm_ms": summary(warm), "first_query_ratio": first_ms / percentile(warm, 50),
+    }
+    write_json(os.path.join(args.out, "first_query.json"), out)
+    log(f"first query after the restart: {first_ms:.0f} ms (timing {first.get('timing')}); the next {len(warm)}: "
+        f"p50 {out['warm_ms']['p50']:.0f} ms; ratio {out['first_query_ratio']:.2f}")
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # report
 
@@ -564,6 +587,12 @@ def cmd_report(args):
         "ingest": ingest, "bare": bare, "latency": lat,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    first = read_json(f"{d}/first_query.json") if os.path.exists(f"{d}/first_query.json") else None
+    if first:
+        res["first_query_ms"] = first["first_query_ms"]
+        res["first_query_warm_p50_ms"] = first["warm_ms"]["p50"]
+        res["first_query_ratio"] = first["first_query_ratio"]
+        res["first_query"] = first
     if res["ingest_passages_per_cpu_s"] and res["bare_passages_per_cpu_s"]:
         res["ingest_cpu_ratio"] = res["ingest_passages_per_cpu_s"] / res["bare_passages_per_cpu_s"]
     nproc = res["machine"]["nproc"] or 1
@@ -597,6 +626,9 @@ def cmd_report(args):
         ("_realm overhead p50 ms", f"{res['realm_overhead_p50_ms']:+.1f}",
          f"same top-{lat['k']} as raw k-NN: {100 * lat['same_topk_set_as_raw_knn']:.0f}%"),
     ]
+    if first:
+        rows.append(("first _realm after a restart ms", f"{first['first_query_ms']:.0f}",
+                     f"{first['first_query_ratio']:.2f}x the next {first['warm_ms']['n']} (p50 {first['warm_ms']['p50']:.0f} ms)"))
     w0 = max(len(x[0]) for x in rows)
     w1 = max(len(x[1]) for x in rows)
     print()
@@ -639,6 +671,12 @@ def main(argv=None):
     la.add_argument("--index", required=True)
     la.add_argument("--out", required=True)
     la.add_argument("--k", type=int, default=5)
+    fq = sub.add_parser("first-query")
+    fq.add_argument("--url", required=True)
+    fq.add_argument("--index", required=True)
+    fq.add_argument("--out", required=True)
+    fq.add_argument("--k", type=int, default=5)
+    fq.add_argument("--warm", type=int, default=20)
     r = sub.add_parser("report")
     r.add_argument("--out", required=True)
     r.add_argument("--target", type=float, default=0.8)
@@ -655,6 +693,8 @@ def main(argv=None):
             print(json.dumps(inference_config(Client(args.url))))
         elif args.cmd == "latency":
             cmd_latency(args)
+        elif args.cmd == "first-query":
+            cmd_first_query(args)
         elif args.cmd == "report":
             cmd_report(args)
     except RealmError as e:

@@ -27,7 +27,8 @@
 #
 # Order, so that every measurement gets the machine to itself: (1) the bare query encode runs before the node starts;
 # (2) the node runs for ingest and for the _realm / raw k-NN latencies (interleaved question by question); (3) it is
-# stopped, then the bare encoder embeds exactly the passages the node stored, with the node's parallelism.
+# restarted for the first _realm after a start (first_query_ms, against the warm queries right after it), (4) stopped,
+# then the bare encoder embeds exactly the passages the node stored, with the node's parallelism.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -75,7 +76,7 @@ started_node=false url_given=false
 if [[ -n "$url" ]]; then url_given=true; else url=http://127.0.0.1:$port; fi
 bench_py() { python3 "$IT_DIR/bench.py" "$@"; }
 T0=$SECONDS
-STEP_TOTAL=7
+STEP_TOTAL=8
 phase() { log "== $* (elapsed $(fmt_secs $((SECONDS - T0))))"; }
 
 stop_node() {
@@ -93,7 +94,7 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$out" "$out/tmp"
-rm -f "$out/bench.json" "$out/ingest.json" "$out/latency.json" "$out/bare.json" "$out/query_vectors.jsonl" "$out/passages.jsonl"
+rm -f "$out/bench.json" "$out/ingest.json" "$out/latency.json" "$out/first_query.json" "$out/bare.json" "$out/query_vectors.jsonl" "$out/passages.jsonl"
 
 phase "1/$STEP_TOTAL plugin zip and distribution"
 [[ -n "$zip" ]] || zip=$(ensure_plugin_zip)
@@ -149,8 +150,16 @@ phase "6/$STEP_TOTAL _realm and raw k-NN latency"
 bench_py latency --url "$url" --index "$INDEX" --out "$out" --k "$k"
 
 was_started=$started_node
+if $started_node; then
+  phase "7/$STEP_TOTAL first _realm after a restart of the node"
+  "$IT_DIR/node.sh" stop --name "$NAME"
+  "$IT_DIR/node.sh" start --name "$NAME" --http-port "$port" --transport-port "$tport" --heap "$heap" --wait
+  bench_py first-query --url "$url" --index "$INDEX" --out "$out" --k "$k"
+else
+  phase "7/$STEP_TOTAL first _realm after a restart: skipped (--url: not this script's node)"
+fi
 stop_node
-phase "7/$STEP_TOTAL bare passage encode ($node_state)"
+phase "8/$STEP_TOTAL bare passage encode ($node_state)"
 read -r threads batch intra < <(python3 -c 'import json,sys,os
 c=json.load(open(sys.argv[1]))["inference"]
 print(c["threads"] or os.cpu_count(), c["batch"], c["intra_op"])' "$out/ingest.json")

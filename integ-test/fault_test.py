@@ -7,8 +7,9 @@
    matches) and a garbage file whose hash matches (the engine refuses it). Ingest and _realm with them fail with a
    clear error naming the model and the file, the log says why, the node stays up and other models work. A model
    that raises for some inputs (tiny-raise: "moon") fails those requests only; the next ones work.
-2. restart: on the same node, a REALM index with a reader is asked, the node is stopped and started again: the same
-   passages and answers come back, and new documents are embedded, with no manual step.
+2. restart: on the same node, a REALM index with a reader is asked, the node is stopped and started again: the
+   index's encoder and reader are loaded and warmed up before any request, the same passages and answers come back,
+   and new documents are embedded, with no manual step.
 3. failover: three nodes, node-1 coordinates (no ml role), node-2 and node-3 read (ml role). Python clients with
    timeouts keep asking node-1 while the ML node that read last is killed (SIGKILL): no request hangs, none fails,
    and after the failover every read is done by the surviving ML node.
@@ -201,6 +202,20 @@ def comparable(body):
     return passages, answers
 
 
+def loaded_models(port, wanted, timeout):
+    """The models loaded on the node ({id: stats}), once those wanted are (or at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = http(port, "GET", "/_plugins/_realm/_local/stats")
+        models = {}
+        if status == 200:
+            for node in body.get("nodes", {}).values():
+                models.update({m["id"]: m for m in node.get("models", [])})
+        if wanted <= set(models) or time.monotonic() > deadline:
+            return models
+        time.sleep(0.5)
+
+
 def restart(c, port, name, start_args):
     log("restart: index, ask, stop the node, start it again, ask again")
     status, body = create_index(port, "restart-kb", "all-minilm-l6-v2", reader="tiny-qa-pick")
@@ -216,6 +231,10 @@ def restart(c, port, name, start_args):
 
     node_sh("stop", "--name", name)
     node_sh("start", "--name", name, *start_args, "--wait")
+    wanted = {"all-minilm-l6-v2", "tiny-qa-pick"}
+    loaded = loaded_models(port, wanted, timeout=120)
+    c.check("restart: the index's encoder and reader are loaded and warmed up before any request",
+            wanted <= set(loaded) and all(loaded[m].get("warm_up_ms", -1) >= 0 for m in wanted), loaded)
     for q in QUESTIONS:
         status, body = ask(port, "restart-kb", q)
         after = comparable(body) if status == 200 else (status, reason(body))

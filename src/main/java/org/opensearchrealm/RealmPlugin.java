@@ -42,6 +42,7 @@ import org.opensearchrealm.ingest.PassageProcessorFactory;
 import org.opensearchrealm.metrics.RealmMetrics;
 import org.opensearchrealm.model.InferenceService;
 import org.opensearchrealm.model.InferenceThreadPool;
+import org.opensearchrealm.model.ModelPreloader;
 import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.read.ExtractiveReader;
 import org.opensearchrealm.read.ReadAction;
@@ -115,6 +116,9 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         models = new ModelRegistry(home, environment.configDir(), environment.tmpDir().resolve("realm-djl"), settings, ExtractiveReader::new);
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ModelSettings.MEMORY_BUDGET, models::setMemoryBudget);
         inference = new InferenceService(models, threadPool, settings);
+        if (ModelSettings.PRELOAD.get(settings)) {
+            clusterService.addListener(new ModelPreloader(inference::preload, state -> ReadNodeSelector.readsLocally(state.nodes())));
+        }
         bulkUpdates = new BulkUpdateFilter(clusterService, client);
         // per-node reading state: in-flight reads and failure cooldowns of the nodes this coordinator reads on
         ReadDispatcher reads = new ReadDispatcher(clusterService, new ReadNodeSelector());

@@ -3,6 +3,8 @@
  */
 package org.opensearchrealm.model;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.opensearch.common.CheckedSupplier;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
@@ -24,6 +26,8 @@ import java.util.stream.IntStream;
  * queue fails the listener with a 429 that carries a {@code Retry-After} header, which the REST layer sends as is.
  */
 public final class InferenceService {
+
+    private static final Logger logger = LogManager.getLogger(InferenceService.class);
 
     /** Seconds a client is asked to wait after a full queue: inference tasks take milliseconds to a second each. */
     static final String RETRY_AFTER_SECONDS = "1";
@@ -49,6 +53,17 @@ public final class InferenceService {
      */
     public WordPieces wordPieces(String modelId, String text) {
         return models.encoder(modelId).wordPieces(text);
+    }
+
+    /**
+     * Loads a model of {@code task} (and runs its warm-up batches) on the inference pool, in the background: a failure
+     * or a full queue is logged, and the first request that needs the model loads it (or reports why it cannot).
+     */
+    public void preload(String modelId, ModelDescriptor.Task task) {
+        execute(() -> task == ModelDescriptor.Task.EMBEDDING ? models.encoder(modelId) : models.reader(modelId), ActionListener.wrap(
+            model -> logger.debug("preloaded model [{}]", modelId),
+            e -> logger.warn("could not preload model [{}]; the first request that needs it loads it: {}", modelId, e.getMessage())
+        ));
     }
 
     /** The models loaded on this node, with their memory estimates. */

@@ -33,7 +33,8 @@ import java.util.TreeMap;
  *
  * <p>A model is an encoder ({@code "task": "embedding"}, the default) or a reader ({@code "task": "extractive_qa"}).
  * An encoder or a reader is loaded once, by the first caller (others wait for it), after its files are verified against the
- * hashes of its descriptor. A failed load is reported as a {@link ModelException} and is not cached for good: calls in
+ * hashes of its descriptor, and runs a warm-up batch ({@link WarmUp}) before anyone uses it, so that no request pays for
+ * the engine's first passes. A failed load is reported as a {@link ModelException} and is not cached for good: calls in
  * the next few seconds get the same failure at once (so that a bulk request does not re-hash a broken model for each
  * batch), later calls try again. A broken model never affects the others.
  *
@@ -309,20 +310,24 @@ public final class ModelRegistry implements Closeable {
                         case EXTRACTIVE_QA -> ReaderLoader.load(descriptor, intraOpThreads, maxBatch, readers);
                     };
                 } catch (Throwable t) { // NOPMD: EncoderLoader converts, this is a last guard
-                    ModelException e = ModelException.wrap("model [" + descriptor.id() + "] failed to load", t);
-                    budget.release(estimate);
-                    lastFailure = e;
-                    lastFailureNanos = System.nanoTime();
-                    logger.warn("model [" + descriptor.id() + "] failed to load", e);
-                    throw e;
+                    throw failed("failed to load", ModelException.wrap("model [" + descriptor.id() + "] failed to load", t), estimate);
                 }
+                long loadMillis = (System.nanoTime() - start) / 1_000_000;
+                long warmStart = System.nanoTime();
+                try {
+                    WarmUp.run(created);
+                } catch (Throwable t) { // NOPMD: a model that cannot run a dummy batch would fail every request
+                    ModelLoader.closeQuietly(created);
+                    String message = "model [" + descriptor.id() + "] failed its warm-up batch: " + ModelException.describe(t);
+                    throw failed("failed its warm-up batch", ModelException.failed(message, t), estimate);
+                }
+                long warmUpMillis = (System.nanoTime() - warmStart) / 1_000_000;
                 if (closed) {
                     budget.release(estimate);
                     ModelLoader.closeQuietly(created);
                     checkOpen();
                 }
                 long rssAfter = ResidentMemory.bytes();
-                long loadMillis = (System.nanoTime() - start) / 1_000_000;
                 lastFailure = null;
                 info = new LoadedModel(
                     descriptor.id(),
@@ -330,22 +335,33 @@ public final class ModelRegistry implements Closeable {
                     descriptor.format().jsonName(),
                     estimate,
                     rssBefore < 0 || rssAfter < 0 ? -1 : rssAfter - rssBefore,
-                    loadMillis
+                    loadMillis,
+                    warmUpMillis
                 );
                 loaded = created;
                 logger.info(
-                    "loaded model [{}] ({}) from [{}] in {} ms, memory estimate [{}] bytes, resident memory grew by [{}] bytes",
+                    "loaded model [{}] ({}) from [{}] in {} ms, warmed up in {} ms, memory estimate [{}] bytes, resident memory grew by [{}] bytes",
                     descriptor.id(),
                     descriptor.task() == ModelDescriptor.Task.EMBEDDING
                         ? descriptor.format().jsonName() + ", " + descriptor.encoder().dimension() + " dimensions"
                         : descriptor.task().jsonName() + ", " + descriptor.format().jsonName(),
                     descriptor.directory(),
                     loadMillis,
+                    warmUpMillis,
                     estimate,
                     info.rssDeltaBytes()
                 );
                 return created;
             }
+        }
+
+        /** Logs the failure, gives the estimate back and remembers the failure for the retry delay; the caller throws it. */
+        private ModelException failed(String what, ModelException e, long estimate) {
+            budget.release(estimate);
+            lastFailure = e;
+            lastFailureNanos = System.nanoTime();
+            logger.warn("model [" + descriptor.id() + "] " + what, e);
+            return e;
         }
 
         private void checkOpen() {

@@ -68,6 +68,12 @@ public final class ReadNodeSelector {
         return false;
     }
 
+    /** Whether the local node may be asked to read: it is an ML node, or the cluster has none. */
+    public static boolean readsLocally(DiscoveryNodes nodes) {
+        DiscoveryNode local = nodes.getLocalNode();
+        return (local != null && isMlNode(local)) || mlNodes(nodes).isEmpty();
+    }
+
     /** The cluster's ML nodes, ordered by node id. */
     public static List<DiscoveryNode> mlNodes(DiscoveryNodes nodes) {
         List<DiscoveryNode> ml = new ArrayList<>();

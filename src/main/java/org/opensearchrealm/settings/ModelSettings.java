@@ -51,12 +51,18 @@ public final class ModelSettings {
         Property.Dynamic
     );
 
+    /**
+     * Whether a node loads and warms up the models its cluster's REALM indices name as soon as it joins or an index
+     * names them (the readers only on nodes that read), rather than at the first request that needs them.
+     */
+    public static final Setting<Boolean> PRELOAD = Setting.boolSetting("plugins.realm.model.preload", true, Property.NodeScope);
+
     /** Where the plugin's natives and bundled models are; defaults to the installed plugin's directory. */
     public static final Setting<String> PLUGIN_HOME = Setting.simpleString("plugins.realm.home", Property.NodeScope);
 
     private ModelSettings() {}
 
     public static List<Setting<?>> settings() {
-        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE, MEMORY_BUDGET, PLUGIN_HOME);
+        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE, MEMORY_BUDGET, PRELOAD, PLUGIN_HOME);
     }
 }

@@ -27,7 +27,7 @@ public class RealmStatsResponseTests extends OpenSearchTestCase {
         metrics.searchServed(4, 6, -1, 11);
         return new RealmNodeStats(
             new DiscoveryNode(id, buildNewFakeTransportAddress(), org.opensearch.Version.CURRENT),
-            List.of(new LoadedModel("all-minilm-l6-v2", "embedding", "onnx", 90_000_000L, 120_000_000L, 800)),
+            List.of(new LoadedModel("all-minilm-l6-v2", "embedding", "onnx", 90_000_000L, 120_000_000L, 800, 150)),
             1L << 30,
             90_000_000L,
             new InferencePoolStats(2, 3, 4, 2, 17, 1000),
@@ -59,7 +59,7 @@ public class RealmStatsResponseTests extends OpenSearchTestCase {
         Map<String, Object> map = XContentHelper.convertToMap(BytesReference.bytes(builder), false, builder.contentType()).v2();
         Map<String, Object> node = ((Map<String, Map<String, Object>>) map.get("nodes")).get("n1");
         assertEquals(
-            Map.of("id", "all-minilm-l6-v2", "task", "embedding", "format", "onnx", "memory_bytes", 90_000_000, "rss_delta_bytes", 120_000_000, "load_ms", 800),
+            Map.of("id", "all-minilm-l6-v2", "task", "embedding", "format", "onnx", "memory_bytes", 90_000_000, "rss_delta_bytes", 120_000_000, "load_ms", 800, "warm_up_ms", 150),
             ((List<Object>) node.get("models")).get(0)
         );
         assertEquals(Map.of("budget_bytes", 1 << 30, "used_bytes", 90_000_000), node.get("memory"));

@@ -75,7 +75,16 @@ public final class ModelTestSupport {
 
     /** The one way tests make a registry: with the runtime's reader, and a chosen wait before a failed load is retried. */
     static ModelRegistry registry(Path home, Path configDir, Path cacheDir, Settings settings, long retryAfterNanos) {
-        return new ModelRegistry(home, configDir, cacheDir, settings, ExtractiveReader::new, retryAfterNanos);
+        return registry(home, configDir, cacheDir, settings, retryAfterNanos, ExtractiveReader::new);
+    }
+
+    /** A registry whose readers {@code readers} makes, retrying failed loads at once. */
+    static ModelRegistry registry(Path configDir, ReaderFactory readers) {
+        return registry(pluginHome(), configDir, cacheDir(), Settings.EMPTY, 0, readers);
+    }
+
+    private static ModelRegistry registry(Path home, Path configDir, Path cacheDir, Settings settings, long retryAfterNanos, ReaderFactory readers) {
+        return new ModelRegistry(home, configDir, cacheDir, settings, readers, retryAfterNanos);
     }
 
     static double dot(float[] a, float[] b) {

@@ -72,6 +72,14 @@ public class ReadNodeSelectorTests extends OpenSearchTestCase {
         );
     }
 
+    public void testWhichNodesReadLocally() {
+        DiscoveryNode data = node("data", DiscoveryNodeRole.DATA_ROLE, DiscoveryNodeRole.CLUSTER_MANAGER_ROLE);
+        DiscoveryNode ml = node("ml", DiscoveryNodeRole.DATA_ROLE, REGISTERED_ML);
+        assertTrue("no ML node: every node may read", ReadNodeSelector.readsLocally(nodes("data", data)));
+        assertFalse("an ML node reads, not this one", ReadNodeSelector.readsLocally(nodes("data", data, ml)));
+        assertTrue(ReadNodeSelector.readsLocally(nodes("ml", data, ml)));
+    }
+
     public void testRoundRobinAndRetries() {
         DiscoveryNode data = node("data", DiscoveryNodeRole.DATA_ROLE);
         DiscoveryNode a = node("a", REGISTERED_ML);
