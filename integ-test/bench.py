@@ -5,11 +5,13 @@
     bench.py ingest    --url URL --index I --corpus FILE.jsonl --out DIR [--model M] [--bulk-size 32] [--clients 2]
                        [--node-pid PID]
     bench.py latency   --url URL --index I --out DIR [--k 5]
+    bench.py under-bulk --url URL --index I --corpus FILE.jsonl --out DIR [--k 5] [--bulk-clients 2]
+    bench.py first-query --url URL --index I --out DIR [--k 5]
     bench.py report    --out DIR [--target 0.8] ...
 
 Files in DIR: questions.jsonl (input of the bare query encode), query_vectors.jsonl (its output), ingest.json,
 passages.jsonl (the stored passage texts, input of the bare passage encode), hot_threads.txt, bare.json,
-latency.json, and bench.json (the summary, written by `report`).
+latency.json, under_bulk.json, first_query.json, and bench.json (the summary, written by `report`).
 """
 
 import argparse
@@ -485,6 +487,55 @@ def cmd_latency(args):
         f"{out['baseline_ms']['p50']:.1f} ms p99 {out['baseline_ms']['p99']:.1f} ms")
 
 
+def cmd_under_bulk(args):
+    """Reading _realm (k=args.k, 1 client) idle, then while _bulk clients index the corpus into another REALM index."""
+    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    qs = qs[:args.questions]
+    docs = load_jsonl(args.corpus)
+    bulk_index = f"{args.index}-bulk"
+    http = Client(args.url)
+    create_realm_index(http, bulk_index, args.model)
+
+    def ask_all():
+        ms = []
+        for q in qs:
+            t0 = time.perf_counter()
+            http.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
+            ms.append(1000 * (time.perf_counter() - t0))
+        return ms
+
+    ask_all()  # warm
+    idle = ask_all()
+    stop = threading.Event()
+    bulked = [0] * args.bulk_clients
+
+    def bulk_loop(worker):
+        client, i = Client(args.url), worker * args.bulk_size
+        while not stop.is_set():
+            batch = [dict(docs[(i + j) % len(docs)], id=f"b{worker}-{i + j}") for j in range(args.bulk_size)]
+            i += args.bulk_size * args.bulk_clients
+            check_bulk(client.request("POST", "/_bulk", bulk_body(bulk_index, batch), ndjson=True), len(batch))
+            bulked[worker] += len(batch)
+
+    threads = [threading.Thread(target=bulk_loop, args=(w,), daemon=True) for w in range(args.bulk_clients)]
+    for t in threads:
+        t.start()
+    time.sleep(3)  # the bulk clients' first requests are embedding
+    busy = ask_all()
+    stop.set()
+    for t in threads:
+        t.join()
+    http.request("DELETE", f"/{bulk_index}", ok=(200, 404))
+    out = {
+        "k": args.k, "questions": len(qs), "bulk_clients": args.bulk_clients, "bulk_size": args.bulk_size,
+        "documents_bulked": sum(bulked), "idle_ms": summary(idle), "under_bulk_ms": summary(busy),
+        "under_bulk_ratio": percentile(busy, 50) / percentile(idle, 50),
+    }
+    write_json(os.path.join(args.out, "under_bulk.json"), out)
+    log(f"reading _realm p50 idle {out['idle_ms']['p50']:.0f} ms, under {args.bulk_clients} _bulk clients "
+        f"{out['under_bulk_ms']['p50']:.0f} ms ({out['under_bulk_ratio']:.2f}x; {sum(bulked)} documents bulked)")
+
+
 def cmd_first_query(args):
     """The first _realm after a node (re)start, once its index is searchable, against warm ones right after it."""
     http = Client(args.url)
@@ -587,6 +638,12 @@ def cmd_report(args):
         "ingest": ingest, "bare": bare, "latency": lat,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    under = read_json(f"{d}/under_bulk.json") if os.path.exists(f"{d}/under_bulk.json") else None
+    if under:
+        res["read_p50_ms"] = under["idle_ms"]["p50"]
+        res["read_p50_ms_under_bulk"] = under["under_bulk_ms"]["p50"]
+        res["read_under_bulk_ratio"] = under["under_bulk_ratio"]
+        res["under_bulk"] = under
     first = read_json(f"{d}/first_query.json") if os.path.exists(f"{d}/first_query.json") else None
     if first:
         res["first_query_ms"] = first["first_query_ms"]
@@ -626,6 +683,9 @@ def cmd_report(args):
         ("_realm overhead p50 ms", f"{res['realm_overhead_p50_ms']:+.1f}",
          f"same top-{lat['k']} as raw k-NN: {100 * lat['same_topk_set_as_raw_knn']:.0f}%"),
     ]
+    if under:
+        rows.append(("reading _realm p50 ms, idle / under _bulk", f"{under['idle_ms']['p50']:.0f} / {under['under_bulk_ms']['p50']:.0f}",
+                     f"{under['under_bulk_ratio']:.2f}x with {under['bulk_clients']} _bulk clients; k={under['k']}, 1 client"))
     if first:
         rows.append(("first _realm after a restart ms", f"{first['first_query_ms']:.0f}",
                      f"{first['first_query_ratio']:.2f}x the next {first['warm_ms']['n']} (p50 {first['warm_ms']['p50']:.0f} ms)"))
@@ -666,17 +726,24 @@ def main(argv=None):
     i.add_argument("--node-pid", type=int)
     i2 = sub.add_parser("config")
     i2.add_argument("--url", required=True)
-    la = sub.add_parser("latency")
-    la.add_argument("--url", required=True)
-    la.add_argument("--index", required=True)
-    la.add_argument("--out", required=True)
-    la.add_argument("--k", type=int, default=5)
-    fq = sub.add_parser("first-query")
-    fq.add_argument("--url", required=True)
-    fq.add_argument("--index", required=True)
-    fq.add_argument("--out", required=True)
-    fq.add_argument("--k", type=int, default=5)
-    fq.add_argument("--warm", type=int, default=20)
+
+    def asking(name):
+        """A phase that asks _realm on a node's index."""
+        p = sub.add_parser(name)
+        p.add_argument("--url", required=True)
+        p.add_argument("--index", required=True)
+        p.add_argument("--out", required=True)
+        p.add_argument("--k", type=int, default=5)
+        return p
+
+    asking("latency")
+    ub = asking("under-bulk")
+    ub.add_argument("--corpus", required=True)
+    ub.add_argument("--model", default="all-minilm-l6-v2")
+    ub.add_argument("--questions", type=int, default=40)
+    ub.add_argument("--bulk-clients", type=int, default=2)
+    ub.add_argument("--bulk-size", type=int, default=32)
+    asking("first-query").add_argument("--warm", type=int, default=20)
     r = sub.add_parser("report")
     r.add_argument("--out", required=True)
     r.add_argument("--target", type=float, default=0.8)
@@ -693,6 +760,8 @@ def main(argv=None):
             print(json.dumps(inference_config(Client(args.url))))
         elif args.cmd == "latency":
             cmd_latency(args)
+        elif args.cmd == "under-bulk":
+            cmd_under_bulk(args)
         elif args.cmd == "first-query":
             cmd_first_query(args)
         elif args.cmd == "report":

@@ -77,7 +77,7 @@ public final class TransportRealmStatsAction extends TransportNodesAction<
             models.loadedModels(),
             models.memoryBudgetBytes(),
             models.memoryUsedBytes(),
-            InferencePoolStats.of(threadPool),
+            InferencePoolStats.of(threadPool, models),
             metrics.snapshot()
         );
     }

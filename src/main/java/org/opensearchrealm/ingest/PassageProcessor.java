@@ -82,7 +82,7 @@ public final class PassageProcessor extends AbstractProcessor {
     @Override
     public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Exception[] failures = new Exception[documents.size()];
-        inference.execute(() -> split(documents, failures), ActionListener.wrap(passages -> embed(documents, passages, failures, handler), e -> {
+        inference.execute(InferenceService.Priority.BULK, () -> split(documents, failures), ActionListener.wrap(passages -> embed(documents, passages, failures, handler), e -> {
             logger.warn(() -> "[" + TYPE + "] could not cut " + documents.size() + " documents into passages with model [" + modelId + "]", e);
             handler.accept(fail(documents, failures, e));
         }));

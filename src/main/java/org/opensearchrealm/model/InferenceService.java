@@ -8,6 +8,7 @@ import org.apache.logging.log4j.Logger;
 import org.opensearch.common.CheckedSupplier;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
+import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.threadpool.ThreadPool;
@@ -19,13 +20,29 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
  * Runs model work on the bounded inference pool, never on the caller's (transport, search or write) thread. A full
  * queue fails the listener with a 429 that carries a {@code Retry-After} header, which the REST layer sends as is.
+ *
+ * <p>Queries first: work a search waits for (query encodings, reads) has {@link Priority#QUERY}, ingest has
+ * {@link Priority#BULK}. The pool's queue holds one anonymous slot per waiting piece of work; whichever thread frees
+ * up takes the oldest query work if any, else the oldest bulk work ({@link WaitingWork}); and when the queue is full,
+ * the newest bulk work is refused with the 429 rather than the query that arrives. Work never preempts work that runs:
+ * a query waits for at most one model call of each busy thread ({@code plugins.realm.model.max_batch_size} passages).
+ * Each piece of work runs in the thread context of its caller, whichever slot runs it.
  */
 public final class InferenceService {
+
+    /** Which waiting work a free inference thread takes first. */
+    public enum Priority {
+        /** Work a search request waits for: query encodings, reads. */
+        QUERY,
+        /** Ingest: splitting and embedding documents. */
+        BULK
+    }
 
     private static final Logger logger = LogManager.getLogger(InferenceService.class);
 
@@ -35,6 +52,7 @@ public final class InferenceService {
     private final ModelRegistry models;
     private final ThreadPool threadPool;
     private final int batchSize;
+    private final WaitingWork waiting = new WaitingWork();
 
     public InferenceService(ModelRegistry models, ThreadPool threadPool, Settings settings) {
         this.models = models;
@@ -60,7 +78,7 @@ public final class InferenceService {
      * or a full queue is logged, and the first request that needs the model loads it (or reports why it cannot).
      */
     public void preload(String modelId, ModelDescriptor.Task task) {
-        execute(() -> task == ModelDescriptor.Task.EMBEDDING ? models.encoder(modelId) : models.reader(modelId), ActionListener.wrap(
+        execute(Priority.BULK, () -> task == ModelDescriptor.Task.EMBEDDING ? models.encoder(modelId) : models.reader(modelId), ActionListener.wrap(
             model -> logger.debug("preloaded model [{}]", modelId),
             e -> logger.warn("could not preload model [{}]; the first request that needs it loads it: {}", modelId, e.getMessage())
         ));
@@ -81,34 +99,77 @@ public final class InferenceService {
         return models.memoryUsedBytes();
     }
 
-    /** Runs {@code work} on the inference pool; an {@link Error} it throws becomes a failure, not a dead node. */
-    public <T> void execute(CheckedSupplier<T, Exception> work, ActionListener<T> listener) {
+    /**
+     * Runs {@code work} on the inference pool, before any waiting work of a lower priority; an {@link Error} it throws
+     * becomes a failure, not a dead node.
+     */
+    public <T> void execute(Priority priority, CheckedSupplier<T, Exception> work, ActionListener<T> listener) {
+        waiting.add(priority, task(threadPool.getThreadContext().newRestorableContext(false), work, listener));
         threadPool.executor(InferenceThreadPool.NAME).execute(new AbstractRunnable() {
             @Override
-            public void onFailure(Exception e) {
-                listener.onFailure(e);
+            protected void doRun() {
+                AbstractRunnable next = waiting.next();
+                if (next != null) {
+                    next.run();
+                }
             }
 
             @Override
             public void onRejection(Exception e) {
-                listener.onFailure(overloaded(e));
+                AbstractRunnable shed = waiting.shed();
+                if (shed != null) {
+                    shed.onRejection(e);
+                }
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                logger.warn("inference work failed outside its own handling", e);
+            }
+        });
+    }
+
+    /** How much work of a priority waits for an inference thread on this node. */
+    public int waiting(Priority priority) {
+        return waiting.size(priority);
+    }
+
+    /** The work and its listener, run (or rejected) in the caller's thread context, whichever pool slot takes it. */
+    private static <T> AbstractRunnable task(
+        Supplier<ThreadContext.StoredContext> callerContext,
+        CheckedSupplier<T, Exception> work,
+        ActionListener<T> listener
+    ) {
+        return new AbstractRunnable() {
+            @Override
+            public void onFailure(Exception e) {
+                try (ThreadContext.StoredContext ignored = callerContext.get()) {
+                    listener.onFailure(e);
+                }
+            }
+
+            @Override
+            public void onRejection(Exception e) {
+                onFailure(overloaded(e));
             }
 
             @Override
             protected void doRun() {
-                T result;
-                try {
-                    result = work.get();
-                } catch (Exception e) {
-                    listener.onFailure(e);
-                    return;
-                } catch (Throwable t) { // NOPMD: an Error escaping plugin code would take the node down
-                    listener.onFailure(new ModelException(RestStatus.INTERNAL_SERVER_ERROR, "inference failed: " + t, t));
-                    return;
+                try (ThreadContext.StoredContext ignored = callerContext.get()) {
+                    T result;
+                    try {
+                        result = work.get();
+                    } catch (Exception e) {
+                        listener.onFailure(e);
+                        return;
+                    } catch (Throwable t) { // NOPMD: an Error escaping plugin code would take the node down
+                        listener.onFailure(new ModelException(RestStatus.INTERNAL_SERVER_ERROR, "inference failed: " + t, t));
+                        return;
+                    }
+                    listener.onResponse(result);
                 }
-                listener.onResponse(result);
             }
-        });
+        };
     }
 
     private static ModelException overloaded(Exception rejection) {
@@ -124,6 +185,7 @@ public final class InferenceService {
     /**
      * Embeds texts with a model. Texts are ordered by length and cut into batches of {@code plugins.realm.model.max_batch_size}
      * that run in parallel across the pool, so padding stays small and a bulk request uses every inference thread.
+     * Queries are embedded with {@link Priority#QUERY}, passages with {@link Priority#BULK}.
      */
     public void embed(String modelId, List<String> texts, TextKind kind, ActionListener<float[][]> listener) {
         int n = texts.size();
@@ -133,6 +195,7 @@ public final class InferenceService {
             return;
         }
         int[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(i -> i).toArray();
+        Priority priority = kind == TextKind.QUERY ? Priority.QUERY : Priority.BULK;
         int batches = (n + batchSize - 1) / batchSize;
         AtomicInteger pending = new AtomicInteger(batches);
         AtomicBoolean failed = new AtomicBoolean();
@@ -143,7 +206,7 @@ public final class InferenceService {
             for (int i = from; i < to; i++) {
                 batch.add(texts.get(order[i]));
             }
-            execute(() -> models.encoder(modelId).embed(batch, kind), ActionListener.wrap(result -> {
+            execute(priority, () -> models.encoder(modelId).embed(batch, kind), ActionListener.wrap(result -> {
                 for (int i = from; i < to; i++) {
                     vectors[order[i]] = result[i - from];
                 }
@@ -173,7 +236,7 @@ public final class InferenceService {
     ) {
         int n = passages.size();
         if (n == 0) {
-            execute(() -> models.reader(modelId).read(question, passages, maxAnswerTokens, topSpans), listener);
+            execute(Priority.QUERY, () -> models.reader(modelId).read(question, passages, maxAnswerTokens, topSpans), listener);
             return;
         }
         int threads = Math.max(1, threadPool.info(InferenceThreadPool.NAME).getMax());
@@ -185,7 +248,7 @@ public final class InferenceService {
             int from = (int) ((long) n * g / groups);
             int to = (int) ((long) n * (g + 1) / groups);
             List<String> group = passages.subList(from, to);
-            execute(() -> models.reader(modelId).read(question, group, maxAnswerTokens, topSpans), ActionListener.wrap(result -> {
+            execute(Priority.QUERY, () -> models.reader(modelId).read(question, group, maxAnswerTokens, topSpans), ActionListener.wrap(result -> {
                 for (int i = from; i < to; i++) {
                     readings[i] = result.get(i - from);
                 }

@@ -30,7 +30,7 @@ public class RealmStatsResponseTests extends OpenSearchTestCase {
             List.of(new LoadedModel("all-minilm-l6-v2", "embedding", "onnx", 90_000_000L, 120_000_000L, 800, 150)),
             1L << 30,
             90_000_000L,
-            new InferencePoolStats(2, 3, 4, 2, 17, 1000),
+            new InferencePoolStats(2, 3, 1, 2, 4, 2, 17, 1000),
             metrics.snapshot()
         );
     }
@@ -63,7 +63,7 @@ public class RealmStatsResponseTests extends OpenSearchTestCase {
             ((List<Object>) node.get("models")).get(0)
         );
         assertEquals(Map.of("budget_bytes", 1 << 30, "used_bytes", 90_000_000), node.get("memory"));
-        assertEquals(Map.of("threads", 2, "queue", 3, "queue_size", 4, "active", 2, "rejected", 17, "completed", 1000), node.get("inference_pool"));
+        assertEquals(Map.of("threads", 2, "queue", 3, "queued_queries", 1, "queued_bulk", 2, "queue_size", 4, "active", 2, "rejected", 17, "completed", 1000), node.get("inference_pool"));
         assertEquals(1, ((Map<String, Object>) node.get("requests")).get("search"));
         assertEquals(1, ((Map<String, Map<String, Object>>) node.get("latency")).get("total").get("count"));
     }

@@ -5,6 +5,7 @@ package org.opensearchrealm.model;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
@@ -12,6 +13,9 @@ import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,12 +28,7 @@ public class InferenceServiceTests extends OpenSearchTestCase {
     @Override
     public void setUp() throws Exception {
         super.setUp();
-        Settings settings = Settings.builder()
-            .put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 1)
-            .put(InferenceThreadPool.SETTINGS_PREFIX + ".queue_size", 1)
-            .build();
-        threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilder(settings));
-        inference = new InferenceService(null, threadPool, settings);
+        startPool(1);
     }
 
     @Override
@@ -41,7 +40,7 @@ public class InferenceServiceTests extends OpenSearchTestCase {
     public void testWorkRunsOnTheInferencePool() throws Exception {
         AtomicReference<String> thread = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        inference.execute(() -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
+        inference.execute(InferenceService.Priority.QUERY, () -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
             thread.set(name);
             done.countDown();
         }, e -> fail(e.toString())));
@@ -50,16 +49,10 @@ public class InferenceServiceTests extends OpenSearchTestCase {
     }
 
     public void testFullQueueRejectsWith429() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        inference.execute(() -> {
-            started.countDown();
-            return release.await(10, TimeUnit.SECONDS);
-        }, ActionListener.wrap(r -> {}, e -> {}));
-        assertTrue(started.await(10, TimeUnit.SECONDS));
-        inference.execute(() -> true, ActionListener.wrap(r -> {}, e -> {})); // fills the queue of one
+        CountDownLatch release = occupyTheThread();
+        inference.execute(InferenceService.Priority.QUERY, () -> true, ActionListener.wrap(r -> {}, e -> {})); // fills the queue of one
         AtomicReference<Exception> rejected = new AtomicReference<>();
-        inference.execute(() -> true, ActionListener.wrap(r -> fail("must be rejected"), rejected::set));
+        inference.execute(InferenceService.Priority.QUERY, () -> true, ActionListener.wrap(r -> fail("must be rejected"), rejected::set));
         release.countDown();
         assertNotNull(rejected.get());
         assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(rejected.get()));
@@ -71,12 +64,97 @@ public class InferenceServiceTests extends OpenSearchTestCase {
     public void testErrorsBecomeFailuresNotDeadThreads() throws Exception {
         AtomicReference<Exception> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        inference.execute(() -> { throw new NoClassDefFoundError("ai/djl/Missing"); }, ActionListener.wrap(r -> fail(), e -> {
+        inference.execute(InferenceService.Priority.QUERY, () -> { throw new NoClassDefFoundError("ai/djl/Missing"); }, ActionListener.wrap(r -> fail(), e -> {
             failure.set(e);
             done.countDown();
         }));
         assertTrue(done.await(10, TimeUnit.SECONDS));
         assertEquals(RestStatus.INTERNAL_SERVER_ERROR, ExceptionsHelper.status(failure.get()));
         assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("ai/djl/Missing"));
+    }
+
+    /** Blocks the one inference thread until the returned latch is counted down. */
+    private CountDownLatch occupyTheThread() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.BULK, () -> {
+            started.countDown();
+            return release.await(10, TimeUnit.SECONDS);
+        }, ActionListener.wrap(r -> {}, e -> {}));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        return release;
+    }
+
+    /** One inference thread and a queue of {@code queueSize}. */
+    private void startPool(int queueSize) {
+        Settings settings = Settings.builder()
+            .put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 1)
+            .put(InferenceThreadPool.SETTINGS_PREFIX + ".queue_size", queueSize)
+            .build();
+        threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilder(settings));
+        inference = new InferenceService(null, threadPool, settings);
+    }
+
+    public void testQueryWorkOvertakesWaitingBulkWork() throws Exception {
+        terminate(threadPool);
+        startPool(10);
+        CountDownLatch release = occupyTheThread();
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(4);
+        ActionListener<String> record = ActionListener.wrap(name -> {
+            order.add(name);
+            done.countDown();
+        }, e -> fail(e.toString()));
+        inference.execute(InferenceService.Priority.BULK, () -> "bulk-1", record);
+        inference.execute(InferenceService.Priority.BULK, () -> "bulk-2", record);
+        inference.execute(InferenceService.Priority.QUERY, () -> "query-1", record);
+        inference.execute(InferenceService.Priority.QUERY, () -> "query-2", record);
+        assertEquals(2, inference.waiting(InferenceService.Priority.QUERY));
+        assertEquals(2, inference.waiting(InferenceService.Priority.BULK));
+        release.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("query-1", "query-2", "bulk-1", "bulk-2"), order);
+    }
+
+    public void testAFullQueueShedsTheNewestBulkWorkNotTheQuery() throws Exception {
+        CountDownLatch release = occupyTheThread();
+        AtomicReference<Exception> bulkFailure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(2);
+        inference.execute(InferenceService.Priority.BULK, () -> "bulk", ActionListener.wrap(r -> fail("must be shed"), e -> {
+            bulkFailure.set(e);
+            done.countDown();
+        })); // fills the queue of one
+        AtomicReference<String> query = new AtomicReference<>();
+        inference.execute(InferenceService.Priority.QUERY, () -> "query", ActionListener.wrap(r -> {
+            query.set(r);
+            done.countDown();
+        }, e -> fail("the query must run: " + e)));
+        release.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals("query", query.get());
+        assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(bulkFailure.get()));
+    }
+
+    public void testWorkRunsInItsCallersThreadContext() throws Exception {
+        terminate(threadPool);
+        startPool(10);
+        CountDownLatch release = occupyTheThread();
+        ThreadContext context = threadPool.getThreadContext();
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        CountDownLatch done = new CountDownLatch(2);
+        for (String caller : List.of("alice", "bob")) {
+            try (ThreadContext.StoredContext ignored = context.stashContext()) {
+                context.putHeader("caller", caller);
+                // bob's query runs first, in the slot that alice's bulk work queued: it must still see bob
+                InferenceService.Priority priority = caller.equals("alice") ? InferenceService.Priority.BULK : InferenceService.Priority.QUERY;
+                inference.execute(priority, () -> context.getHeader("caller"), ActionListener.wrap(header -> {
+                    seen.put(caller, header + "/" + context.getHeader("caller"));
+                    done.countDown();
+                }, e -> fail(e.toString())));
+            }
+        }
+        release.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals("the work and its listener see their caller", Map.of("alice", "alice/alice", "bob", "bob/bob"), seen);
     }
 }

@@ -95,6 +95,8 @@ public class RealmStatsRestIT extends RealmRestSupport {
         assertEquals("no budget unless set", -1, number(after, "memory", "budget_bytes"));
         assertEquals(1000, number(after, "inference_pool", "queue_size"));
         assertThat(number(after, "inference_pool", "threads"), greaterThanOrEqualTo(1L));
+        assertThat(number(after, "inference_pool", "queued_queries"), greaterThanOrEqualTo(0L));
+        assertThat(number(after, "inference_pool", "queued_bulk"), greaterThanOrEqualTo(0L));
         assertThat(number(after, "inference_pool", "completed"), greaterThan(number(before, "inference_pool", "completed")));
 
         Map<String, Object> all = entityAsMap(client().performRequest(new Request("GET", "/_plugins/_realm/stats")));
