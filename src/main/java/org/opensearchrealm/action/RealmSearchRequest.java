@@ -40,6 +40,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
     private final Boolean read;
     private IndicesOptions indicesOptions = DEFAULT_INDICES_OPTIONS;
     private RetrievalMode retrieval;
+    private Double readMass;
 
     /** Retrieval with the indices' reader, if they have one: 3 answers, no explanation. */
     public RealmSearchRequest(String[] indices, String query, int k, QueryBuilder filter) {
@@ -72,6 +73,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         read = in.readOptionalBoolean();
         indicesOptions = IndicesOptions.readIndicesOptions(in);
         retrieval = in.readBoolean() ? in.readEnum(RetrievalMode.class) : null;
+        readMass = in.readOptionalDouble();
     }
 
     @Override
@@ -89,6 +91,7 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         if (retrieval != null) {
             out.writeEnum(retrieval);
         }
+        out.writeOptionalDouble(readMass);
     }
 
     @Override
@@ -105,6 +108,9 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         }
         if (indices.length == 0) {
             e = addValidationError("an index is required", e);
+        }
+        if (readMass != null && (readMass >= 0.0 && readMass <= 1.0) == false) {
+            e = addValidationError("[read_mass] must be between 0 and 1, got [" + readMass + "]", e);
         }
         return e;
     }
@@ -168,6 +174,19 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
         return this;
     }
 
+    /**
+     * Adaptive reading: the share of p(z | q) the passages read must hold (1: all k); null: as the indices'
+     * {@code index.realm.read_mass} says.
+     */
+    public Double readMass() {
+        return readMass;
+    }
+
+    public RealmSearchRequest readMass(Double readMass) {
+        this.readMass = readMass;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "RealmSearchRequest{indices="
@@ -178,6 +197,8 @@ public final class RealmSearchRequest extends ActionRequest implements IndicesRe
             + numAnswers
             + ", read="
             + read
+            + ", read_mass="
+            + readMass
             + ", indices_options="
             + indicesOptions
             + ", query=["

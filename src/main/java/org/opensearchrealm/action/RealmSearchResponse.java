@@ -25,7 +25,7 @@ import java.util.List;
  *  "passages": [...],
  *  "answers": [{"text": .., "probability": .., "passages": [{"_index", "_id", "passage", "start", "end"}]}],
  *  "no_answer_probability": 0.08, "no_answer": false,
- *  "reading": [...], "reader": {"model": .., "node": .., "attempts": 1}     // with "explain": true
+ *  "reading": [...], "reader": {"model": .., "node": .., "attempts": 1, ...}     // with "explain": true
  * }
  * }</pre>
  * Without reading (no reader, or {@code "read": false}) the response has no {@code answers} key and no
@@ -45,7 +45,8 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
         int attempts,
         ReaderError error,
         boolean explain,
-        double noAnswerThreshold
+        double noAnswerThreshold,
+        int passagesRead
     )
         implements
             Writeable {
@@ -63,13 +64,22 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
             String node,
             int attempts,
             boolean explain,
-            double noAnswerThreshold
+            double noAnswerThreshold,
+            int passagesRead
         ) {
-            return new Reading(reader, readMillis, answers, node, attempts, null, explain, noAnswerThreshold);
+            return new Reading(reader, readMillis, answers, node, attempts, null, explain, noAnswerThreshold, passagesRead);
         }
 
-        public static Reading failed(String reader, double readMillis, ReaderError error, int attempts, boolean explain, double noAnswerThreshold) {
-            return new Reading(reader, readMillis, null, null, attempts, error, explain, noAnswerThreshold);
+        public static Reading failed(
+            String reader,
+            double readMillis,
+            ReaderError error,
+            int attempts,
+            boolean explain,
+            double noAnswerThreshold,
+            int passagesRead
+        ) {
+            return new Reading(reader, readMillis, null, null, attempts, error, explain, noAnswerThreshold, passagesRead);
         }
 
         public Reading(StreamInput in) throws IOException {
@@ -81,7 +91,8 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
                 in.readVInt(),
                 in.readOptionalWriteable(ReaderError::new),
                 in.readBoolean(),
-                in.readDouble()
+                in.readDouble(),
+                in.readVInt()
             );
         }
 
@@ -95,6 +106,7 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
             out.writeOptionalWriteable(error);
             out.writeBoolean(explain);
             out.writeDouble(noAnswerThreshold);
+            out.writeVInt(passagesRead);
         }
     }
 
@@ -193,7 +205,10 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
                 if (reading.node() != null) {
                     builder.field("node", reading.node());
                 }
-                builder.field("attempts", reading.attempts()).field("no_answer_threshold", reading.noAnswerThreshold()).endObject();
+                builder.field("attempts", reading.attempts())
+                    .field("no_answer_threshold", reading.noAnswerThreshold())
+                    .field("passages_read", reading.passagesRead())
+                    .endObject();
             }
         }
         return builder.endObject();

@@ -113,7 +113,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             ClusterState state = clusterService.state();
             String[] concrete = resolver.concreteIndexNames(state, request);
             modelId = modelOf(state, concrete, explicitIndices(state, request));
-            readConfig = readConfig(state, concrete, request.read(), this::calibratedThreshold);
+            readConfig = readConfig(state, concrete, request.read(), request.readMass(), this::calibratedThreshold);
             plan = retrievalPlan(state, concrete, request.retrieval());
             sourceFields = sourceFields(state, concrete);
         } catch (Exception e) {
@@ -195,16 +195,22 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
 
     /**
      * The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed, the
-     * sharpest retrieval temperature.
+     * sharpest retrieval temperature, the largest share of p(z | q) to read (or the request's).
      */
-    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens, double temperature) {}
+    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens, double temperature, double readMass) {}
 
     /**
      * How to read the passages of the REALM indices among {@code indices}, or null not to read them: when
      * {@code read} is false, or null and the indices have no reader. They must share one reader (or all have none);
      * {@code read: true} on indices without a reader is an error.
      */
-    static ReadConfig readConfig(ClusterState state, String[] indices, Boolean read, ToDoubleFunction<String> calibratedThreshold) {
+    static ReadConfig readConfig(
+        ClusterState state,
+        String[] indices,
+        Boolean read,
+        Double requestReadMass,
+        ToDoubleFunction<String> calibratedThreshold
+    ) {
         if (Boolean.FALSE.equals(read)) {
             return null;
         }
@@ -213,6 +219,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         double threshold = 1.0;
         int maxAnswerTokens = 1;
         double temperature = Double.MAX_VALUE;
+        double readMass = 0;
         for (String index : indices) {
             Settings settings = state.metadata().index(index).getSettings();
             if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
@@ -244,6 +251,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             );
             maxAnswerTokens = Math.max(maxAnswerTokens, RealmSettings.INDEX_MAX_ANSWER_TOKENS.get(settings));
             temperature = Math.min(temperature, RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.get(settings));
+            readMass = Math.max(readMass, RealmSettings.INDEX_READ_MASS.get(settings));
         }
         if (reader == null) {
             return null; // no REALM index
@@ -260,7 +268,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             }
             return null;
         }
-        return new ReadConfig(reader, threshold, maxAnswerTokens, temperature);
+        return new ReadConfig(reader, threshold, maxAnswerTokens, temperature, requestReadMass != null ? requestReadMass : readMass);
     }
 
     /**
@@ -289,9 +297,11 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             config.noAnswerThreshold(),
             request.explain()
         );
-        List<RetrievedPassage> passages = retrieval.passages();
+        List<RetrievedPassage> retrieved = retrieval.passages();
+        // adaptive reading: the most probable passages, best first, that hold the read mass; answers marginalise over them
+        List<RetrievedPassage> passages = retrieved.subList(0, AnswerScorer.passagesToRead(retrieved, config.temperature(), config.readMass()));
         if (passages.isEmpty()) { // nothing to read: "no answer", without asking any node
-            listener.onResponse(Reading.answered(config.reader(), 0, scorer.score(passages, List.of()), null, 0, request.explain(), config.noAnswerThreshold()));
+            listener.onResponse(Reading.answered(config.reader(), 0, scorer.score(passages, List.of()), null, 0, request.explain(), config.noAnswerThreshold(), 0));
             return;
         }
         ReadRequest readRequest = new ReadRequest(
@@ -304,16 +314,28 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         reads.read(transportService, task, readRequest, () -> ReadNodeSelector.passageHolders(clusterService.state(), retrieval.shards()), ActionListener.wrap(outcome -> {
             double millis = (System.nanoTime() - start) / 1e6;
             if (outcome.ok() == false) {
-                listener.onResponse(Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain(), config.noAnswerThreshold()));
+                listener.onResponse(
+                    Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain(), config.noAnswerThreshold(), passages.size())
+                );
                 return;
             }
             Reading reading;
             try {
                 Answers answers = scorer.score(passages, outcome.readings());
-                reading = Reading.answered(config.reader(), millis, answers, outcome.node(), outcome.attempts(), request.explain(), config.noAnswerThreshold());
+                reading = Reading.answered(
+                    config.reader(),
+                    millis,
+                    answers,
+                    outcome.node(),
+                    outcome.attempts(),
+                    request.explain(),
+                    config.noAnswerThreshold(),
+                    passages.size()
+                );
             } catch (Exception e) { // readings that do not fit the passages: a broken reader, reported like one
                 logger.warn("the readings of node [" + outcome.node() + "] do not fit the passages", e);
-                reading = Reading.failed(config.reader(), millis, ReaderError.of(e, List.of(outcome.node())), outcome.attempts(), request.explain(), config.noAnswerThreshold());
+                ReaderError error = ReaderError.of(e, List.of(outcome.node()));
+                reading = Reading.failed(config.reader(), millis, error, outcome.attempts(), request.explain(), config.noAnswerThreshold(), passages.size());
             }
             listener.onResponse(reading);
         }, listener::onFailure));

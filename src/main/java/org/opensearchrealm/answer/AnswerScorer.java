@@ -111,6 +111,25 @@ public final class AnswerScorer {
         return p;
     }
 
+    /**
+     * Adaptive reading: how many of the passages, best first, hold at least {@code readMass} of p(z | q) (at least one
+     * when there are any; all of them at 1).
+     */
+    public static int passagesToRead(List<RetrievedPassage> passages, double temperature, double readMass) {
+        if (readMass >= 1.0) {
+            return passages.size();
+        }
+        double[] pz = passageProbabilities(passages, temperature);
+        double held = 0;
+        for (int i = 0; i < pz.length; i++) {
+            held += pz[i];
+            if (held >= readMass) {
+                return i + 1;
+            }
+        }
+        return pz.length;
+    }
+
     /** One span supporting an answer. */
     private record Support(AnswerPassage passage, double contribution, int order) {}
 

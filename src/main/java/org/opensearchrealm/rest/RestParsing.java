@@ -11,6 +11,7 @@ import org.opensearch.core.xcontent.MediaType;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParseException;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.rest.RestRequest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -177,6 +178,25 @@ final class RestParsing {
             );
         }
         return parser.intValue();
+    }
+
+    static double number(XContentParser parser, String field) throws IOException {
+        expect(parser, XContentParser.Token.VALUE_NUMBER, field);
+        return parser.doubleValue();
+    }
+
+    /** A URL parameter that must be a finite number. */
+    static double doubleParam(RestRequest request, String name) {
+        String value = request.param(name);
+        try {
+            double parsed = Double.parseDouble(value);
+            if (Double.isFinite(parsed)) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("[" + name + "] must be a number, got [" + value + "]");
     }
 
     static XContentParseException unknownField(XContentParser parser, String field, String... known) {

@@ -24,7 +24,7 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
  * {@code POST /{index}/_realm} with {@code {"query": "...", "k": 5, "filter": {...}, "num_answers": 3, "explain": false,
- * "read": true, "retrieval": "dense"}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true&retrieval=dense}. A URL parameter given
+ * "read": true, "retrieval": "dense", "read_mass": 0.98}}, or {@code GET /{index}/_realm?q=...&k=5&num_answers=3&explain=false&read=true&retrieval=dense&read_mass=0.98}. A URL parameter given
  * with a body overrides the body's field, as {@code _search}'s {@code q} and {@code size} do. The indices resolve as for
  * {@code _search}, with its URL parameters {@code ignore_unavailable}, {@code allow_no_indices} and
  * {@code expand_wildcards}.
@@ -77,6 +77,9 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         if (request.hasParam("retrieval")) {
             body.retrieval = RetrievalMode.parse(request.param("retrieval"));
         }
+        if (request.hasParam("read_mass")) {
+            body.readMass = RestParsing.doubleParam(request, "read_mass");
+        }
         String[] indices = Strings.splitStringByCommaToArray(request.param("index"));
         RealmSearchRequest searchRequest = new RealmSearchRequest(
             indices,
@@ -86,7 +89,7 @@ public final class RestRealmSearchAction extends BaseRestHandler {
             body.numAnswers,
             body.explain,
             body.read
-        ).indicesOptions(IndicesOptions.fromRequest(request, RealmSearchRequest.DEFAULT_INDICES_OPTIONS)).retrieval(body.retrieval);
+        ).indicesOptions(IndicesOptions.fromRequest(request, RealmSearchRequest.DEFAULT_INDICES_OPTIONS)).retrieval(body.retrieval).readMass(body.readMass);
         return channel -> client.execute(RealmSearchAction.INSTANCE, searchRequest, new RestToXContentListener<>(channel));
     }
 
@@ -108,6 +111,7 @@ public final class RestRealmSearchAction extends BaseRestHandler {
         boolean explain;
         Boolean read;
         RetrievalMode retrieval;
+        Double readMass;
 
         void read(String field, XContentParser parser) throws IOException {
             switch (field) {
@@ -122,7 +126,19 @@ public final class RestRealmSearchAction extends BaseRestHandler {
                 case "explain" -> explain = RestParsing.bool(parser, field);
                 case "read" -> read = RestParsing.bool(parser, field);
                 case "retrieval" -> retrieval = RetrievalMode.parse(RestParsing.string(parser, field));
-                default -> throw RestParsing.unknownField(parser, field, "query", "k", "filter", "num_answers", "explain", "read", "retrieval");
+                case "read_mass" -> readMass = RestParsing.number(parser, field);
+                default -> throw RestParsing.unknownField(
+                    parser,
+                    field,
+                    "query",
+                    "k",
+                    "filter",
+                    "num_answers",
+                    "explain",
+                    "read",
+                    "retrieval",
+                    "read_mass"
+                );
             }
         }
     }

@@ -73,6 +73,22 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
+    /** See {@link #INDEX_READ_MASS}. */
+    public static final double DEFAULT_READ_MASS = 0.98;
+
+    /**
+     * Adaptive reading: the retrieved passages are read most probable first until the passages read hold this share of
+     * p(z | q) (the first is always read); the answers marginalise over the passages read. 1 reads all k passages.
+     */
+    public static final Setting<Double> INDEX_READ_MASS = Setting.doubleSetting(
+        "index.realm.read_mass",
+        DEFAULT_READ_MASS,
+        0.0,
+        1.0,
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
     /** The default longest answer, in word pieces. */
     public static final int DEFAULT_MAX_ANSWER_TOKENS = 30;
 
@@ -268,6 +284,7 @@ public final class RealmSettings {
             INDEX_NO_ANSWER_THRESHOLD,
             INDEX_MAX_ANSWER_TOKENS,
             INDEX_RETRIEVAL_TEMPERATURE,
+            INDEX_READ_MASS,
             INDEX_RETRIEVAL,
             INDEX_FUSION,
             INDEX_HYBRID_WEIGHT,

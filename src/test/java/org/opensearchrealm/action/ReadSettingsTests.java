@@ -43,6 +43,7 @@ public class ReadSettingsTests extends OpenSearchTestCase {
                                 .put("index.realm.no_answer_threshold", 0.4)
                                 .put("index.realm.max_answer_tokens", 50)
                                 .put("index.realm.retrieval_temperature", 0.02)
+                                .put("index.realm.read_mass", 1.0)
                                 .build()
                         )
                     )
@@ -50,40 +51,45 @@ public class ReadSettingsTests extends OpenSearchTestCase {
             )
             .build();
 
-        assertEquals(new ReadConfig("qa", 1.0, 30, 0.1), TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null, r -> 1.0));
+        assertEquals(new ReadConfig("qa", 1.0, 30, 0.1, 0.98), TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null, null, r -> 1.0));
         assertEquals(
-            "the strictest threshold, the longest answers, the sharpest temperature",
-            new ReadConfig("qa", 0.4, 50, 0.02),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "qa2", "plain" }, null, r -> 1.0)
+            "the strictest threshold, the longest answers, the sharpest temperature, the largest read mass",
+            new ReadConfig("qa", 0.4, 50, 0.02, 1.0),
+            TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "qa2", "plain" }, null, null, r -> 1.0)
         );
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, false, r -> 1.0));
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, false, null, r -> 1.0));
         assertEquals(
             "an index without its own threshold takes its reader's calibrated one",
-            new ReadConfig("qa", 0.7, 30, 0.1),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null, r -> r.equals("qa") ? 0.7 : 1.0)
+            new ReadConfig("qa", 0.7, 30, 0.1, 0.98),
+            TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null, null, r -> r.equals("qa") ? 0.7 : 1.0)
         );
         assertEquals(
             "an index's own threshold wins over its reader's",
-            new ReadConfig("qa", 0.4, 50, 0.02),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa2" }, null, r -> 0.1)
+            new ReadConfig("qa", 0.4, 50, 0.02, 1.0),
+            TransportRealmSearchAction.readConfig(state, new String[] { "qa2" }, null, null, r -> 0.1)
         );
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, null, r -> 1.0));
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "plain" }, true, r -> 1.0));
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, false, r -> 1.0));
+        assertEquals(
+            "the request's read mass wins",
+            new ReadConfig("qa", 0.4, 50, 0.02, 0.5),
+            TransportRealmSearchAction.readConfig(state, new String[] { "qa2" }, null, 0.5, r -> 1.0)
+        );
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, null, null, r -> 1.0));
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "plain" }, true, null, r -> 1.0));
+        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, false, null, r -> 1.0));
 
         IllegalArgumentException none = expectThrows(
             IllegalArgumentException.class,
-            () -> TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, true, r -> 1.0)
+            () -> TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, true, null, r -> 1.0)
         );
         assertTrue(none.getMessage(), none.getMessage().contains("[read] is true but index [retrieval] has no reader"));
         IllegalArgumentException mixed = expectThrows(
             IllegalArgumentException.class,
-            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "other" }, null, r -> 1.0)
+            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "other" }, null, null, r -> 1.0)
         );
         assertTrue(mixed.getMessage(), mixed.getMessage().contains("use different readers [qa] and [other-qa]"));
         IllegalArgumentException partly = expectThrows(
             IllegalArgumentException.class,
-            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, null, r -> 1.0)
+            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, null, null, r -> 1.0)
         );
         assertTrue(partly.getMessage(), partly.getMessage().contains("[qa] and [none]"));
     }

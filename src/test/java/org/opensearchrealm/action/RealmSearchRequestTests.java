@@ -72,6 +72,20 @@ public class RealmSearchRequestTests extends OpenSearchTestCase {
         assertEquals("[retrieval] must be [dense], [bm25] or [hybrid], got [sparse]", e.getMessage());
     }
 
+    public void testReadMassTravelsWithTheRequestAndIsChecked() throws Exception {
+        for (Double mass : new Double[] { null, 0.0, 0.9, 1.0 }) {
+            RealmSearchRequest request = new RealmSearchRequest(new String[] { "a" }, "who?", 3, null).readMass(mass);
+            assertNull(request.validate());
+            BytesStreamOutput out = new BytesStreamOutput();
+            request.writeTo(out);
+            assertEquals(mass, new RealmSearchRequest(new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)).readMass());
+        }
+        for (double bad : new double[] { -0.1, 1.5, Double.NaN }) {
+            String message = new RealmSearchRequest(new String[] { "a" }, "q", 1, null).readMass(bad).validate().getMessage();
+            assertTrue(message, message.contains("[read_mass] must be between 0 and 1, got [" + bad + "]"));
+        }
+    }
+
     public void testValidation() {
         assertNotNull(new RealmSearchRequest(new String[] { "a" }, " ", 5, null).validate());
         assertNotNull(new RealmSearchRequest(new String[] { "a" }, null, 5, null).validate());

@@ -53,7 +53,7 @@ public class RealmSearchResponseTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testAnswers() throws Exception {
         Answers answers = new AnswerScorer(3, 1.0, 1.0, false).score(PASSAGES, READINGS);
-        RealmSearchResponse response = new RealmSearchResponse(40, 3.5, 7.25, PASSAGES, Reading.answered("qa", 20.123, answers, "ml-1", 1, false, 1.0));
+        RealmSearchResponse response = new RealmSearchResponse(40, 3.5, 7.25, PASSAGES, Reading.answered("qa", 20.123, answers, "ml-1", 1, false, 1.0, 2));
         Map<String, Object> json = render(response);
         assertEquals(List.of("took", "timing", "passages", "answers", "no_answer_probability", "no_answer"), List.copyOf(json.keySet()));
         assertEquals(20.12, ((Map<String, Object>) json.get("timing")).get("read"));
@@ -71,10 +71,10 @@ public class RealmSearchResponseTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testExplain() throws Exception {
         Answers answers = new AnswerScorer(1, 1.0, 1.0, true).score(PASSAGES, READINGS);
-        RealmSearchResponse response = new RealmSearchResponse(40, 3.5, 7.25, PASSAGES, Reading.answered("qa", 20, answers, "ml-2", 2, true, 0.6));
+        RealmSearchResponse response = new RealmSearchResponse(40, 3.5, 7.25, PASSAGES, Reading.answered("qa", 20, answers, "ml-2", 2, true, 0.6, 2));
         Map<String, Object> json = render(response);
         assertEquals(1, ((List<?>) json.get("answers")).size());
-        assertEquals(Map.of("model", "qa", "node", "ml-2", "attempts", 2, "no_answer_threshold", 0.6), json.get("reader"));
+        assertEquals(Map.of("model", "qa", "node", "ml-2", "attempts", 2, "no_answer_threshold", 0.6, "passages_read", 2), json.get("reader"));
         List<Map<String, Object>> reading = (List<Map<String, Object>>) json.get("reading");
         assertEquals(2, reading.size());
         Map<String, Object> first = reading.get(0);
@@ -91,7 +91,7 @@ public class RealmSearchResponseTests extends OpenSearchTestCase {
 
     public void testNoAnswer() throws Exception {
         Answers answers = new AnswerScorer(3, 1.0, 0.2, false).score(PASSAGES, READINGS);
-        Map<String, Object> json = render(new RealmSearchResponse(1, 1, 1, PASSAGES, Reading.answered("qa", 1, answers, "n", 1, false, 1.0)));
+        Map<String, Object> json = render(new RealmSearchResponse(1, 1, 1, PASSAGES, Reading.answered("qa", 1, answers, "n", 1, false, 1.0, 2)));
         assertEquals(List.of(), json.get("answers"));
         assertEquals(true, json.get("no_answer"));
         assertTrue((Double) json.get("no_answer_probability") > 0.2);
@@ -100,7 +100,7 @@ public class RealmSearchResponseTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testReaderError() throws Exception {
         ReaderError error = ReaderError.of(new IllegalStateException("boom"), List.of("ml-1", "ml-2"));
-        RealmSearchResponse response = new RealmSearchResponse(40, 3.5, 7.25, PASSAGES, Reading.failed("qa", 30, error, 2, false, 1.0));
+        RealmSearchResponse response = new RealmSearchResponse(40, 3.5, 7.25, PASSAGES, Reading.failed("qa", 30, error, 2, false, 1.0, 2));
         Map<String, Object> json = render(response);
         assertEquals(List.of("took", "timing", "passages", "reader_error"), List.copyOf(json.keySet()));
         assertEquals(
@@ -114,8 +114,8 @@ public class RealmSearchResponseTests extends OpenSearchTestCase {
         assertNull(copy.answers());
         assertEquals(json, render(copy));
 
-        Map<String, Object> explained = render(new RealmSearchResponse(1, 1, 1, PASSAGES, Reading.failed("qa", 1, error, 2, true, 1.0)));
-        assertEquals(Map.of("model", "qa", "attempts", 2, "no_answer_threshold", 1.0), explained.get("reader"));
-        expectThrows(IllegalArgumentException.class, () -> new Reading("qa", 1, null, null, 0, null, false, 1.0));
+        Map<String, Object> explained = render(new RealmSearchResponse(1, 1, 1, PASSAGES, Reading.failed("qa", 1, error, 2, true, 1.0, 1)));
+        assertEquals(Map.of("model", "qa", "attempts", 2, "no_answer_threshold", 1.0, "passages_read", 1), explained.get("reader"));
+        expectThrows(IllegalArgumentException.class, () -> new Reading("qa", 1, null, null, 0, null, false, 1.0, 0));
     }
 }

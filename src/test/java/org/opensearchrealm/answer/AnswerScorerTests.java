@@ -78,6 +78,19 @@ public class AnswerScorerTests extends OpenSearchTestCase {
         expectThrows(IllegalArgumentException.class, () -> AnswerScorer.passageProbabilities(List.of(passage("x", 0, C, 0, Float.NaN)), 1.0));
     }
 
+    public void testPassagesToReadHoldTheReadMass() {
+        List<RetrievedPassage> passages = List.of(passage("a", 0, A, 0, 0.8f), passage("b", 0, B, 0, 0.5f), passage("c", 0, C, 0, -0.2f));
+        double[] p = softmax(0.8f, 0.5f, -0.2f); // ~0.474, 0.351, 0.174
+        assertEquals("all of them at 1", 3, AnswerScorer.passagesToRead(passages, 1.0, 1.0));
+        assertEquals("the first always", 1, AnswerScorer.passagesToRead(passages, 1.0, 0.0));
+        assertEquals(1, AnswerScorer.passagesToRead(passages, 1.0, p[0]));
+        assertEquals(2, AnswerScorer.passagesToRead(passages, 1.0, p[0] + 0.01));
+        assertEquals(2, AnswerScorer.passagesToRead(passages, 1.0, 0.8));
+        assertEquals(3, AnswerScorer.passagesToRead(passages, 1.0, 0.83));
+        assertEquals("a sharp softmax: the first holds 99.7%", 1, AnswerScorer.passagesToRead(passages, 0.05, 0.98));
+        assertEquals(0, AnswerScorer.passagesToRead(List.of(), 0.1, 0.98));
+    }
+
     public void testMergesNormalisedTextAcrossPassages() {
         // A is passage 3 of doc "a", starting at offset 100 of the source field; B passage 0 of "b"
         List<RetrievedPassage> passages = List.of(passage("a", 3, A, 100, 0.8f), passage("b", 0, B, 0, 0.5f), passage("c", 0, C, 7, 0.1f));

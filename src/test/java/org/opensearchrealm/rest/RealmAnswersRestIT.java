@@ -7,6 +7,8 @@ import org.opensearch.client.Request;
 import org.opensearch.client.ResponseException;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,7 +93,10 @@ public class RealmAnswersRestIT extends RealmRestSupport {
             )
         );
 
-        Map<String, Object> response = realmPost("qa", obj("query", "Where is the moon tonight?", "k", 10, "explain", true, "num_answers", 2));
+        Map<String, Object> response = realmPost(
+            "qa",
+            obj("query", "Where is the moon tonight?", "k", 10, "explain", true, "num_answers", 2, "read_mass", 1.0)
+        );
         Map<String, Object> timing = (Map<String, Object>) response.get("timing");
         assertThat(timing.keySet(), equalTo(Set.of("encode", "search", "read")));
         assertThat(((Number) timing.get("read")).doubleValue(), greaterThan(0.0));
@@ -129,6 +134,7 @@ public class RealmAnswersRestIT extends RealmRestSupport {
         assertThat(reader.get("model"), equalTo(READER));
         assertThat(reader.get("node"), instanceOf(String.class));
         assertThat(reader.get("attempts"), equalTo(1));
+        assertThat("read_mass 1 reads every passage", reader.get("passages_read"), equalTo(passages.size()));
 
         // GET with the same parameters; the defaults: 3 answers at most, no explanation
         Request get = getRealm("qa", "Where is the moon tonight?", "10");
@@ -190,6 +196,54 @@ public class RealmAnswersRestIT extends RealmRestSupport {
             putClusterSetting("transient", "plugins.realm.read.node_selection", null);
             putClusterSetting("transient", "plugins.realm.read.timeout", null);
         }
+    }
+
+    /**
+     * Adaptive reading: the passages read are the most probable ones, best first, that hold the read mass of p(z | q)
+     * (the softmax of the retrieval scores over the k passages at the index's temperature, 0.1); 0 reads one.
+     */
+    @SuppressWarnings("unchecked")
+    public void testReadsTheMostProbablePassagesThatHoldTheReadMass() throws IOException {
+        createReadIndex("qa-adaptive", "");
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (String[] doc : new String[][] {
+            { "moon", "Tonight the moon is over the water." },
+            { "moon2", "The moon rises over the hills tonight." },
+            { "dog", "A dog sat on the mat in the house." },
+            { "bread", "Bread is baked from a dough of flour and water." } }) {
+            docs.add(Map.of("_id", doc[0], "doc", obj("text", doc[1])));
+        }
+        bulk("qa-adaptive", docs);
+        for (double mass : new double[] { 0.0, 0.5, 0.9, 0.98 }) {
+            Map<String, Object> response = realmPost("qa-adaptive", obj("query", "Where is the moon tonight?", "k", 4, "explain", true, "read_mass", mass));
+            List<Map<String, Object>> passages = passages(response);
+            int read = (Integer) ((Map<String, Object>) response.get("reader")).get("passages_read");
+            assertThat(((List<Object>) response.get("reading")), hasSize(read));
+            double[] pz = softmax(passages.stream().mapToDouble(p -> ((Number) p.get("score")).doubleValue() / 0.1).toArray());
+            double held = 0;
+            for (int i = 0; i < read - 1; i++) {
+                held += pz[i];
+            }
+            assertTrue("mass " + mass + ": the passages before the last one read hold less, " + held, held < mass || read == 1);
+            assertTrue("mass " + mass + ": the passages read hold it", held + pz[read - 1] >= mass - 1e-6 || read == passages.size());
+            List<String> readIds = ((List<Map<String, Object>>) response.get("reading")).stream().map(r -> (String) r.get("_id")).toList();
+            assertThat("best first", readIds, equalTo(passages.subList(0, read).stream().map(p -> (String) p.get("_id")).toList()));
+            if (mass == 0.0) {
+                assertThat(read, equalTo(1));
+            }
+        }
+        assertError(errorFor(realmRequest("qa-adaptive", "{\"query\":\"moon\",\"read_mass\":1.5}")), 400, null, "read_mass");
+        assertError(errorFor(realmRequest("qa-adaptive", "{\"query\":\"moon\",\"read_mass\":\"all\"}")), 400, null, "read_mass");
+        Request badParam = getRealm("qa-adaptive", "moon", null);
+        badParam.addParameter("read_mass", "most");
+        assertError(errorFor(badParam), 400, null, "read_mass");
+    }
+
+    private static double[] softmax(double[] x) {
+        double max = Arrays.stream(x).max().orElse(0);
+        double[] e = Arrays.stream(x).map(v -> Math.exp(v - max)).toArray();
+        double sum = Arrays.stream(e).sum();
+        return Arrays.stream(e).map(v -> v / sum).toArray();
     }
 
     public void testAnswerErrors() throws IOException {

@@ -174,6 +174,7 @@ final class QuestionAsker {
         body.put("k", maxK);
         body.put("retrieval", mode);
         body.put("explain", true);
+        body.put("read_mass", 1.0); // every passage read, so that each smaller k can be scored
         ModeSweep.Explained explained = ModeSweep.parse(timed("sweep_" + mode, () -> node.request("POST", realm, body, 200)));
         List<ModeSweep.Point> points = explained.sweep(scoring.temperature());
         double[] em = new double[maxK];
@@ -206,6 +207,7 @@ final class QuestionAsker {
         gb.put("query", query);
         gb.put("k", Math.min(n, limits.maxK()));
         gb.put("filter", Map.of("ids", Map.of("values", List.of(goldDoc))));
+        gb.put("read_mass", 1.0); // the whole paragraph, however p(z | q) falls on its passages
         return prediction(timed("reader_gold", () -> node.request("POST", realm, gb, 200)));
     }
 
