@@ -245,10 +245,11 @@ public class RealmIntegTests extends ReadIntegTestSupport {
         ).actionGet();
     }
 
+    /** Reads every passage retrieved ({@code read_mass} 1), so that the answers' passages do not depend on p(z | q). */
     private RealmSearchResponse ask(String index, String query, int k, boolean explain, int numAnswers, Boolean read) {
         return client().execute(
             RealmSearchAction.INSTANCE,
-            new RealmSearchRequest(index.split(","), query, k, null, numAnswers, explain, read)
+            new RealmSearchRequest(index.split(","), query, k, null, numAnswers, explain, read).readMass(1.0)
         ).actionGet();
     }
 

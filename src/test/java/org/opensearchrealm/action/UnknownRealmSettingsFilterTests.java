@@ -42,8 +42,9 @@ public class UnknownRealmSettingsFilterTests extends OpenSearchTestCase {
                 "unknown setting ["
                     + key
                     + "]: the plugin has no such setting; the index.realm.* settings that can be given here are [index.realm.fusion, "
-                    + "index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.reader, "
-                    + "index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature, index.realm.title_field]",
+                    + "index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.read_mass, "
+                    + "index.realm.reader, index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature, "
+                    + "index.realm.title_field]",
                 e.getMessage()
             );
         }
