@@ -112,6 +112,12 @@ def load_questions(path, limit):
     return out[:limit] if limit else out
 
 
+def bench_questions(out):
+    """The questions `questions` wrote for the latency phases."""
+    with open(os.path.join(out, "questions.jsonl"), encoding="utf-8") as f:
+        return [json.loads(line)["q"] for line in f if line.strip()]
+
+
 def cmd_questions(args):
     qs = load_questions(args.questions, args.max)
     if not qs:
@@ -418,7 +424,7 @@ def knn_top(resp, k):
 
 def cmd_latency(args):
     http = Client(args.url)
-    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    qs = bench_questions(args.out)
     vecs = [json.loads(line) for line in open(os.path.join(args.out, "query_vectors.jsonl"), encoding="utf-8") if line.strip()]
     if len(vecs) != len(qs):
         raise RealmError(f"{len(qs)} questions but {len(vecs)} query vectors")
@@ -490,7 +496,7 @@ def cmd_latency(args):
 
 def cmd_reading(args):
     """Reading _realm as the index answers (its retrieval, reader and read mass; k=args.k): 1 client, then 4 clients."""
-    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    qs = bench_questions(args.out)
 
     def ask(client, q):
         t0 = time.perf_counter()
@@ -530,7 +536,7 @@ def cmd_reading(args):
 
 def cmd_under_bulk(args):
     """Reading _realm (k=args.k, 1 client) idle, then while _bulk clients index the corpus into another REALM index."""
-    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    qs = bench_questions(args.out)
     qs = qs[:args.questions]
     docs = load_jsonl(args.corpus)
     bulk_index = f"{args.index}-bulk"
@@ -595,7 +601,7 @@ def cmd_first_query(args):
     a request sent sooner waits for the loads in progress).
     """
     http = Client(args.url)
-    qs = [json.loads(line)["q"] for line in open(os.path.join(args.out, "questions.jsonl"), encoding="utf-8") if line.strip()]
+    qs = bench_questions(args.out)
     http.request("GET", f"/_cluster/health/{args.index}?wait_for_status=yellow&timeout=120s")
     searchable = time.perf_counter()
     wanted = index_models(http, args.index)
