@@ -93,7 +93,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        return List.of(InferenceThreadPool.executorBuilder(settings));
+        return List.of(InferenceThreadPool.executorBuilders(settings));
     }
 
     @Override

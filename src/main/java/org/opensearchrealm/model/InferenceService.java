@@ -30,9 +30,11 @@ import java.util.stream.IntStream;
  * <p>Queries first: work a search waits for (query encodings, reads) has {@link Priority#QUERY}, ingest has
  * {@link Priority#BULK}. The pool's queue holds one anonymous slot per waiting piece of work; whichever thread frees
  * up takes the oldest query work if any, else the oldest bulk work ({@link WaitingWork}); and when the queue is full,
- * the newest bulk work is refused with the 429 rather than the query that arrives. Work never preempts work that runs:
- * a query waits for at most one model call of each busy thread ({@code plugins.realm.model.max_batch_size} passages).
- * Each piece of work runs in the thread context of its caller, whichever slot runs it.
+ * the newest bulk work is refused with the 429 rather than the query that arrives. Work never preempts work that runs,
+ * so query work is also offered to the query lane ({@link InferenceThreadPool#QUERY_LANE}), whose threads take only
+ * query work: when every inference thread runs an ingest batch, a query runs beside them, sharing the cores, rather
+ * than waiting for one of them to finish ({@code plugins.realm.model.max_batch_size} passages). Each piece of work runs
+ * in the thread context of its caller, whichever slot runs it.
  */
 public final class InferenceService {
 
@@ -105,28 +107,51 @@ public final class InferenceService {
      */
     public <T> void execute(Priority priority, CheckedSupplier<T, Exception> work, ActionListener<T> listener) {
         waiting.add(priority, task(threadPool.getThreadContext().newRestorableContext(false), work, listener));
-        threadPool.executor(InferenceThreadPool.NAME).execute(new AbstractRunnable() {
-            @Override
-            protected void doRun() {
-                AbstractRunnable next = waiting.next();
-                if (next != null) {
-                    next.run();
-                }
-            }
+        threadPool.executor(InferenceThreadPool.NAME).execute(new Slot(null));
+        if (priority == Priority.QUERY) {
+            // a second slot for the same work, on the lane; whichever slot runs first takes it, the other finds
+            // nothing (or the next query); the work's own slot keeps it reachable when the lane is full
+            threadPool.executor(InferenceThreadPool.QUERY_LANE).execute(new Slot(Priority.QUERY));
+        }
+    }
 
-            @Override
-            public void onRejection(Exception e) {
-                AbstractRunnable shed = waiting.shed();
-                if (shed != null) {
-                    shed.onRejection(e);
-                }
-            }
+    /**
+     * A pool slot: runs the oldest waiting work of the highest priority, or of {@code only} (the query lane). A
+     * rejected slot of the inference pool sheds the newest work of the lowest priority, so that every waiting piece of
+     * work keeps a slot; a rejected lane slot sheds nothing.
+     */
+    private final class Slot extends AbstractRunnable {
 
-            @Override
-            public void onFailure(Exception e) {
-                logger.warn("inference work failed outside its own handling", e);
+        private final Priority only;
+
+        Slot(Priority only) {
+            this.only = only;
+        }
+
+        @Override
+        protected void doRun() {
+            AbstractRunnable next = only == null ? waiting.next() : waiting.next(only);
+            if (next != null) {
+                next.run();
             }
-        });
+        }
+
+        @Override
+        public void onRejection(Exception e) {
+            if (only != null) {
+                logger.debug("the query lane is full; the query waits for an inference thread");
+                return;
+            }
+            AbstractRunnable shed = waiting.shed();
+            if (shed != null) {
+                shed.onRejection(e);
+            }
+        }
+
+        @Override
+        public void onFailure(Exception e) {
+            logger.warn("inference work failed outside its own handling", e);
+        }
     }
 
     /** How much work of a priority waits for an inference thread on this node. */

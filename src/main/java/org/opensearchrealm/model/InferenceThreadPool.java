@@ -9,16 +9,21 @@ import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
 
 /**
- * The fixed thread pool that runs model inference, registered by the plugin from {@code getExecutorBuilders}.
- * Settings: {@code thread_pool.realm_inference.size} (default: the node's allocated processors) and
- * {@code thread_pool.realm_inference.queue_size} (default 1000). A full queue rejects the task with an
- * {@code OpenSearchRejectedExecutionException}, which clients receive as HTTP 429.
+ * The fixed thread pools that run model inference, registered by the plugin from {@code getExecutorBuilders}.
+ * {@code realm_inference} runs all of it: {@code thread_pool.realm_inference.size} (default: the node's allocated
+ * processors) and {@code thread_pool.realm_inference.queue_size} (default 1000); a full queue rejects the task with an
+ * {@code OpenSearchRejectedExecutionException}, which clients receive as HTTP 429. {@code realm_query} is the query
+ * lane: threads ({@code thread_pool.realm_query.size}, default 1) that run only work a search waits for, so that a
+ * query does not wait for the ingest batches that occupy every {@code realm_inference} thread (it shares the cores
+ * with them instead).
  */
 public final class InferenceThreadPool {
 
     public static final String NAME = "realm_inference";
     public static final String SETTINGS_PREFIX = "thread_pool." + NAME;
     public static final int DEFAULT_QUEUE_SIZE = 1000;
+    public static final String QUERY_LANE = "realm_query";
+    public static final String QUERY_LANE_SETTINGS_PREFIX = "thread_pool." + QUERY_LANE;
 
     private InferenceThreadPool() {}
 
@@ -26,7 +31,10 @@ public final class InferenceThreadPool {
         return Math.max(1, OpenSearchExecutors.allocatedProcessors(settings));
     }
 
-    public static ExecutorBuilder<?> executorBuilder(Settings settings) {
-        return new FixedExecutorBuilder(settings, NAME, defaultSize(settings), DEFAULT_QUEUE_SIZE, SETTINGS_PREFIX);
+    /** Both pools: {@code realm_inference}, then the query lane. */
+    public static ExecutorBuilder<?>[] executorBuilders(Settings settings) {
+        return new ExecutorBuilder<?>[] {
+            new FixedExecutorBuilder(settings, NAME, defaultSize(settings), DEFAULT_QUEUE_SIZE, SETTINGS_PREFIX),
+            new FixedExecutorBuilder(settings, QUERY_LANE, 1, DEFAULT_QUEUE_SIZE, QUERY_LANE_SETTINGS_PREFIX) };
     }
 }

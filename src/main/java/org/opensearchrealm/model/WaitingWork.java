@@ -39,6 +39,11 @@ final class WaitingWork {
         return null;
     }
 
+    /** The oldest work of {@code priority}; null when none waits. */
+    synchronized AbstractRunnable next(InferenceService.Priority priority) {
+        return queues.get(priority).pollFirst();
+    }
+
     /** The newest work of the lowest priority, taken out to be rejected; null when none waits. */
     synchronized AbstractRunnable shed() {
         InferenceService.Priority[] all = InferenceService.Priority.values();

@@ -45,7 +45,40 @@ public class InferenceServiceTests extends OpenSearchTestCase {
             done.countDown();
         }, e -> fail(e.toString())));
         assertTrue(done.await(10, TimeUnit.SECONDS));
-        assertTrue(thread.get(), thread.get().contains("[" + InferenceThreadPool.NAME + "]"));
+        assertTrue(thread.get(), thread.get().contains("[" + InferenceThreadPool.NAME + "]") || thread.get().contains("[" + InferenceThreadPool.QUERY_LANE + "]"));
+    }
+
+    public void testAQueryRunsWhileBulkWorkOccupiesEveryInferenceThread() throws Exception {
+        CountDownLatch release = occupyTheThread();
+        AtomicReference<String> thread = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.QUERY, () -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
+            thread.set(name);
+            done.countDown();
+        }, e -> fail(e.toString())));
+        assertTrue("the query must not wait for the bulk work", done.await(10, TimeUnit.SECONDS));
+        assertTrue(thread.get(), thread.get().contains("[" + InferenceThreadPool.QUERY_LANE + "]"));
+        release.countDown();
+    }
+
+    public void testTheQueryLaneNeverRunsBulkWork() throws Exception {
+        terminate(threadPool);
+        startPool(10);
+        CountDownLatch release = occupyTheThread();
+        AtomicReference<String> bulkThread = new AtomicReference<>();
+        CountDownLatch bulkDone = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.BULK, () -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
+            bulkThread.set(name);
+            bulkDone.countDown();
+        }, e -> fail(e.toString())));
+        CountDownLatch queryDone = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.QUERY, () -> "query", ActionListener.wrap(r -> queryDone.countDown(), e -> fail(e.toString())));
+        assertTrue(queryDone.await(10, TimeUnit.SECONDS));
+        assertFalse("the lane is free, but the bulk work waits for an inference thread", bulkDone.await(200, TimeUnit.MILLISECONDS));
+        assertEquals(1, inference.waiting(InferenceService.Priority.BULK));
+        release.countDown();
+        assertTrue(bulkDone.await(10, TimeUnit.SECONDS));
+        assertTrue(bulkThread.get(), bulkThread.get().contains("[" + InferenceThreadPool.NAME + "]"));
     }
 
     public void testFullQueueRejectsWith429() throws Exception {
@@ -85,13 +118,25 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         return release;
     }
 
-    /** One inference thread and a queue of {@code queueSize}. */
+    /** Blocks the query lane's thread (the inference thread must be occupied) until the returned latch is counted down. */
+    private CountDownLatch occupyTheLane() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.QUERY, () -> {
+            started.countDown();
+            return release.await(10, TimeUnit.SECONDS);
+        }, ActionListener.wrap(r -> {}, e -> {}));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        return release;
+    }
+
+    /** One inference thread and a queue of {@code queueSize}; the query lane's default of one thread. */
     private void startPool(int queueSize) {
         Settings settings = Settings.builder()
             .put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 1)
             .put(InferenceThreadPool.SETTINGS_PREFIX + ".queue_size", queueSize)
             .build();
-        threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilder(settings));
+        threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilders(settings));
         inference = new InferenceService(null, threadPool, settings);
     }
 
@@ -99,6 +144,7 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         terminate(threadPool);
         startPool(10);
         CountDownLatch release = occupyTheThread();
+        CountDownLatch releaseLane = occupyTheLane();
         List<String> order = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(4);
         ActionListener<String> record = ActionListener.wrap(name -> {
@@ -114,6 +160,7 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         release.countDown();
         assertTrue(done.await(10, TimeUnit.SECONDS));
         assertEquals(List.of("query-1", "query-2", "bulk-1", "bulk-2"), order);
+        releaseLane.countDown();
     }
 
     public void testAFullQueueShedsTheNewestBulkWorkNotTheQuery() throws Exception {

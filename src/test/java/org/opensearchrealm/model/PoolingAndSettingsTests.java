@@ -10,6 +10,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearchrealm.settings.ModelSettings;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -54,15 +55,29 @@ public class PoolingAndSettingsTests extends OpenSearchTestCase {
         assertEquals(Integer.valueOf(8), ModelSettings.MAX_BATCH_SIZE.get(Settings.EMPTY));
     }
 
-    public void testExecutorBuilder() {
-        ExecutorBuilder<?> builder = InferenceThreadPool.executorBuilder(Settings.EMPTY);
+    public void testExecutorBuilders() {
+        List<String> keys = Arrays.stream(InferenceThreadPool.executorBuilders(Settings.EMPTY))
+            .flatMap(b -> b.getRegisteredSettings().stream())
+            .map(Setting::getKey)
+            .sorted()
+            .collect(Collectors.toList());
         assertEquals(
-            List.of("thread_pool.realm_inference.queue_size", "thread_pool.realm_inference.size"),
-            builder.getRegisteredSettings().stream().map(Setting::getKey).sorted().collect(Collectors.toList())
+            List.of(
+                "thread_pool.realm_inference.queue_size",
+                "thread_pool.realm_inference.size",
+                "thread_pool.realm_query.queue_size",
+                "thread_pool.realm_query.size"
+            ),
+            keys
         );
         Settings settings = Settings.builder().put(OpenSearchExecutors.NODE_PROCESSORS_SETTING.getKey(), 1).build();
         assertEquals(1, InferenceThreadPool.defaultSize(settings));
-        Setting<?> size = builder.getRegisteredSettings().stream().filter(s -> s.getKey().endsWith(".size")).findFirst().orElseThrow();
-        assertEquals(3, size.get(Settings.builder().put("thread_pool.realm_inference.size", 3).build()));
+        assertEquals(3, sizeSetting(0).get(Settings.builder().put("thread_pool.realm_inference.size", 3).build()));
+        assertEquals("one query lane thread by default", 1, sizeSetting(1).get(Settings.EMPTY));
+    }
+
+    private static Setting<?> sizeSetting(int pool) {
+        ExecutorBuilder<?> builder = InferenceThreadPool.executorBuilders(Settings.EMPTY)[pool];
+        return builder.getRegisteredSettings().stream().filter(s -> s.getKey().endsWith(".size")).findFirst().orElseThrow();
     }
 }

@@ -38,7 +38,7 @@ public class ThrowingModelTests extends OpenSearchTestCase {
         super.setUp();
         Path config = ModelTestSupport.installFixtures(createTempDir(), "tiny-raise");
         Settings settings = Settings.builder().put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 2).build();
-        threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilder(settings));
+        threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilders(settings));
         registry = ModelTestSupport.registry(config);
         inference = new InferenceService(registry, threadPool, settings);
     }

@@ -27,7 +27,7 @@ public class InferenceReadTests extends OpenSearchTestCase {
 
     public void testReadOnThePool() throws Exception {
         Settings settings = Settings.builder().put("node.name", "test").put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 3).build();
-        ThreadPool threadPool = new TestThreadPool("read-test", settings, InferenceThreadPool.executorBuilder(settings));
+        ThreadPool threadPool = new TestThreadPool("read-test", settings, InferenceThreadPool.executorBuilders(settings));
         ModelRegistry registry = ReadTestSupport.registry(ModelTestSupport.installFixtures(createTempDir(), "tiny-qa-pick"), Settings.EMPTY);
         try {
             InferenceService inference = new InferenceService(registry, threadPool, Settings.EMPTY);
