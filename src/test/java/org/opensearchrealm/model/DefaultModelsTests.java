@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 
-/** The default models bundled with the plugin (two encoders and the project's reader), loaded from the staged plugin home. */
+/** The default models bundled with the plugin (two encoders and the project's reader in two engines), loaded from the staged plugin home. */
 @LuceneTestCase.SuppressFileSystems("*")
 public class DefaultModelsTests extends OpenSearchTestCase {
 
@@ -195,9 +195,38 @@ public class DefaultModelsTests extends OpenSearchTestCase {
         );
     }
 
-    /** The shipped reader (models/realm-reader-minilm, a BERT built from DJL blocks): easy answers, exact offsets. */
+    /**
+     * The shipped readers: the project's BERT built from DJL blocks (models/realm-reader-minilm) and its int8 ONNX
+     * export (models/realm-reader-minilm-int8, the default), each tested alike.
+     */
+    private static final List<String> READERS = List.of("realm-reader-minilm", RealmSettings.DEFAULT_READER);
+
     public void testReaderAnswersWithExactOffsets() {
-        Reader reader = registry.reader(RealmSettings.DEFAULT_READER);
+        for (String id : READERS) {
+            assertAnswersWithExactOffsets(registry.reader(id));
+        }
+    }
+
+    public void testReaderAnswersWholeGraphemeClusters() {
+        for (String id : READERS) {
+            assertAnswersWholeGraphemeClusters(registry.reader(id));
+        }
+    }
+
+    public void testReaderReadsLongPassageInWindows() {
+        for (String id : READERS) {
+            assertReadsLongPassageInWindows(registry.reader(id));
+        }
+    }
+
+    public void testReaderFindsUnrelatedPassageLessAnswerable() {
+        for (String id : READERS) {
+            assertFindsUnrelatedPassageLessAnswerable(registry.reader(id));
+        }
+    }
+
+    /** Easy answers, exact offsets. */
+    private static void assertAnswersWithExactOffsets(Reader reader) {
         List<String> passages = List.of(
             "The Eiffel Tower is a wrought-iron lattice tower in Paris, France. It was completed in 1889 for the World's Fair.",
             "Mount Etna \uD83C\uDF0B is an active stratovolcano on the east coast of Sicily, Italy, and one of the tallest in Europe."
@@ -216,8 +245,7 @@ public class DefaultModelsTests extends OpenSearchTestCase {
     }
 
     /** The reader's tokenizer strips the diaeresis of a decomposed "Zoë": the answer keeps it. */
-    public void testReaderAnswersWholeGraphemeClusters() {
-        Reader reader = registry.reader(RealmSettings.DEFAULT_READER);
+    private static void assertAnswersWholeGraphemeClusters(Reader reader) {
         String passage = "This year the prize was Zoe\u0308. She beat everyone.";
         Span best = reader.read("Who won the prize?", List.of(passage), 30, 1).get(0).spans().get(0);
         assertEquals("Zoe\u0308", best.text());
@@ -225,8 +253,7 @@ public class DefaultModelsTests extends OpenSearchTestCase {
         assertEquals(passage.indexOf('.'), best.end());
     }
 
-    public void testReaderReadsLongPassageInWindows() {
-        Reader reader = registry.reader(RealmSettings.DEFAULT_READER);
+    private static void assertReadsLongPassageInWindows(Reader reader) {
         String filler = "The committee met again to discuss the budget of the next year and adjourned without a decision. ".repeat(40);
         String passage = filler + "The treaty was signed in Lisbon in 2007. " + filler;
         Span best = reader.read("Where was the treaty signed?", List.of(passage), 30, 1).get(0).spans().get(0);
@@ -235,8 +262,7 @@ public class DefaultModelsTests extends OpenSearchTestCase {
         assertThat(best.start(), greaterThan(2000)); // past the first window
     }
 
-    public void testReaderFindsUnrelatedPassageLessAnswerable() {
-        Reader reader = registry.reader(RealmSettings.DEFAULT_READER);
+    private static void assertFindsUnrelatedPassageLessAnswerable(Reader reader) {
         String question = "Who painted the Mona Lisa?";
         List<PassageReading> readings = reader.read(
             question,

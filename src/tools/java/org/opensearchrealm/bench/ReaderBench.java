@@ -9,6 +9,7 @@ import org.opensearchrealm.model.QaTokenizer.Window;
 import org.opensearchrealm.read.ExtractiveReader;
 import org.opensearchrealm.settings.ModelSettings;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,11 @@ import java.util.Locale;
  *
  * <pre>
  * ReaderBench --home PLUGIN_HOME --config CONFIG_DIR --model ID [--rounds 10] [--batches 1,4,8] [--intra-op 1]
+ *   [--json FILE] [--cache DIR]
  * </pre>
+ *
+ * {@code --json} writes the medians: {@code {"model": ID, "format": F, "windows": {"5": {"read_ms": ..., "model_ms":
+ * ...}}}}, milliseconds for the whole batch (not per window).
  */
 public final class ReaderBench {
 
@@ -43,6 +48,8 @@ public final class ReaderBench {
         int rounds = 10;
         int intraOp = 1;
         int[] batches = { 1, 4, 8 };
+        Path json = null;
+        Path cache = null;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--home" -> home = args[i + 1];
@@ -50,6 +57,8 @@ public final class ReaderBench {
                 case "--model" -> model = args[i + 1];
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--intra-op" -> intraOp = Integer.parseInt(args[i + 1]);
+                case "--json" -> json = Path.of(args[i + 1]);
+                case "--cache" -> cache = Path.of(args[i + 1]);
                 case "--batches" -> batches = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -60,7 +69,7 @@ public final class ReaderBench {
             .put(ModelSettings.MAX_BATCH_SIZE.getKey(), maxBatch)
             .build();
         Path homePath = Path.of(home);
-        try (ModelRegistry registry = new ModelRegistry(homePath, Path.of(config), homePath.resolveSibling("djl-cache"), settings, ExtractiveReader::new)) {
+        try (ModelRegistry registry = new ModelRegistry(homePath, Path.of(config), cache != null ? cache : homePath.resolveSibling("djl-cache"), settings, ExtractiveReader::new)) {
             long loadStart = System.nanoTime();
             ExtractiveReader reader = (ExtractiveReader) registry.reader(model);
             System.out.printf(Locale.ROOT, "loaded %s in %d ms%n", model, (System.nanoTime() - loadStart) / 1_000_000);
@@ -78,6 +87,7 @@ public final class ReaderBench {
             for (int i = 0; i < 3; i++) {
                 reader.read(QUESTION, passages.subList(0, 1), 30, 3);
             }
+            StringBuilder medians = new StringBuilder();
             for (int batch : batches) {
                 List<String> some = passages.subList(0, batch);
                 double[] perWindow = new double[rounds];
@@ -115,6 +125,13 @@ public final class ReaderBench {
                     modelOnly[rounds / 2],
                     modelOnly[0]
                 );
+                medians.append(medians.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "\"%d\": {\"read_ms\": %.2f, \"model_ms\": %.2f}", batch,
+                        perWindow[rounds / 2] * batch, modelOnly[rounds / 2] * batch));
+            }
+            if (json != null) {
+                Files.writeString(json, String.format(Locale.ROOT, "{\"model\": \"%s\", \"format\": \"%s\", \"intra_op\": %d, \"windows\": {%s}}%n",
+                    model, registry.descriptor(model).format().jsonName(), intraOp, medians));
             }
         }
     }

@@ -6,11 +6,15 @@ package org.opensearchrealm.train;
 import ai.djl.ndarray.NDManager;
 
 import org.opensearchrealm.answer.AnswerNormalizer;
+import org.opensearch.common.settings.Settings;
 import org.opensearchrealm.model.BertQaModel;
+import org.opensearchrealm.model.ModelDescriptor;
+import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.model.Reader;
 import org.opensearchrealm.model.bert.BertQaBlock;
 import org.opensearchrealm.model.bert.ReaderWeights;
 import org.opensearchrealm.read.ExtractiveReader;
+import org.opensearchrealm.settings.ModelSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +40,37 @@ final class DevEvaluation {
         this.runDir = runDir;
     }
 
-    /** {EM, F1} in percent over the first --eval-limit questions of the file. */
+    /** {EM, F1} in percent of the block over the first --eval-limit questions of the file. */
     double[] evaluate(BertQaBlock block, NDManager parent, Path file) throws Exception {
+        try (
+            ExtractiveReader reader = new ExtractiveReader(
+                "eval",
+                options.tokenizer(tokenizerJson),
+                BertQaModel.over("eval", parent.newSubManager(), block),
+                32
+            )
+        ) {
+            return evaluate(reader, file);
+        }
+    }
+
+    /**
+     * {EM, F1} of the reader a model directory holds (any format: djl, onnx, torchscript), loaded as a node loads it:
+     * through the {@link ModelRegistry}, files verified against the descriptor's hashes.
+     */
+    double[] evaluateModel(Path modelDir, Path pluginHome, int threads, Path file) throws Exception {
+        Path config = Files.createTempDirectory(runDir, "config");
+        Path models = Files.createDirectories(ModelRegistry.operatorModelsDir(config));
+        String id = ModelDescriptor.load(modelDir.resolve(ModelDescriptor.FILE_NAME)).id();
+        Files.createSymbolicLink(models.resolve(id), modelDir.toAbsolutePath());
+        Settings settings = Settings.builder().put(ModelSettings.INTRA_OP_THREADS.getKey(), threads).put(ModelSettings.MAX_BATCH_SIZE.getKey(), 32).build();
+        try (ModelRegistry registry = new ModelRegistry(pluginHome, config, runDir.resolve("djl-cache"), settings, ExtractiveReader::new)) {
+            log.print("evaluating the reader [" + id + "] of " + modelDir + " (" + registry.descriptor(id).format().jsonName() + ")");
+            return evaluate(registry.reader(id), file);
+        }
+    }
+
+    private double[] evaluate(Reader reader, Path file) throws Exception {
         List<SquadData.Question> questions = SquadData.read(file);
         int limit = options.getInt("eval-limit", Integer.MAX_VALUE);
         if (questions.size() > limit) {
@@ -48,23 +81,14 @@ final class DevEvaluation {
         double em = 0;
         double f1 = 0;
         StringBuilder predictions = new StringBuilder("{");
-        try (
-            ExtractiveReader reader = new ExtractiveReader(
-                "eval",
-                options.tokenizer(tokenizerJson),
-                BertQaModel.over("eval", parent.newSubManager(), block),
-                32
-            )
-        ) {
-            for (int qi = 0; qi < questions.size(); qi++) {
-                SquadData.Question q = questions.get(qi);
-                List<Reader.Span> spans = reader.read(q.question(), List.of(q.context()), maxAnswer, 1).get(0).spans();
-                String prediction = spans.isEmpty() ? "" : spans.get(0).text();
-                List<String> golds = q.answers().stream().map(SquadData.Answer::text).toList();
-                em += AnswerNormalizer.exactMatch(prediction, golds) ? 1 : 0;
-                f1 += AnswerNormalizer.f1(prediction, golds);
-                predictions.append(qi == 0 ? "" : ",\n").append(ReaderWeights.jsonString(q.id())).append(": ").append(ReaderWeights.jsonString(prediction));
-            }
+        for (int qi = 0; qi < questions.size(); qi++) {
+            SquadData.Question q = questions.get(qi);
+            List<Reader.Span> spans = reader.read(q.question(), List.of(q.context()), maxAnswer, 1).get(0).spans();
+            String prediction = spans.isEmpty() ? "" : spans.get(0).text();
+            List<String> golds = q.answers().stream().map(SquadData.Answer::text).toList();
+            em += AnswerNormalizer.exactMatch(prediction, golds) ? 1 : 0;
+            f1 += AnswerNormalizer.f1(prediction, golds);
+            predictions.append(qi == 0 ? "" : ",\n").append(ReaderWeights.jsonString(q.id())).append(": ").append(ReaderWeights.jsonString(prediction));
         }
         predictions.append("}\n");
         Files.writeString(runDir.resolve("predictions-" + file.getFileName()), predictions.toString());

@@ -50,7 +50,8 @@ final class TrainOptions {
         "negatives",
         "temperature",
         "unanswerable",
-        "no-answer-threshold"
+        "no-answer-threshold",
+        "model"
     );
 
     private final Map<String, String> opts;

@@ -59,6 +59,8 @@ import java.util.Set;
  *   --resume              continue from run-dir/checkpoint with the same data order
  *   --eval-only           evaluate --weights (or the run's checkpoint) on --dev
  *   --weights FILE        reader weights (safetensors) for --eval-only / --export-only
+ *   --model DIR           with --eval-only: evaluate the reader of this model directory instead (any format, e.g. the
+ *                         ONNX export of org.opensearchrealm.onnx.ExportReaderOnnx), loaded as a node loads it
  *   --eval-limit N        evaluate only the first N dev questions
  *   --export DIR          after training (or with --export-only), write the fp16 reader into DIR
  *   --no-answer-threshold X  the calibrated threshold the exported model.json gives (tuned with integ-test/eval.sh
@@ -106,6 +108,10 @@ public final class TrainReader {
             byte[] tokenizerJson = Files.readAllBytes(baseDir.resolve("tokenizer.json"));
             DevEvaluation evaluation = new DevEvaluation(options, log, tokenizerJson, runDir);
             Path dev = options.data().resolve(options.dev());
+            if (options.has("eval-only") && options.has("model")) {
+                evaluation.evaluateModel(Path.of(options.get("model", null)), home, threads, dev);
+                return;
+            }
 
             try (
                 QaTokenizer tokenizer = options.tokenizer(tokenizerJson);
