@@ -58,6 +58,14 @@ def summary(values):
             "p99": percentile(values, 99), "mean": sum(values) / len(values), "min": min(values), "max": max(values)}
 
 
+def stage_medians(totals, timings):
+    """Medians of the server's stages of _realm (its "timing": encode, search, read) and of the rest of the round trip."""
+    out = {stage: percentile([t[stage] for t in timings if stage in t], 50) for stage in ("encode", "search", "read")}
+    out = {stage: ms for stage, ms in out.items() if ms is not None}
+    out["other"] = max(0.0, percentile(totals, 50) - sum(out.values()))
+    return out
+
+
 def write_json(path, obj):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, indent=2)
@@ -486,6 +494,7 @@ def cmd_latency(args):
         "realm_ms": summary(realm_ms), "knn_ms": summary(knn_ms), "bare_encode_ms": summary(encode_ms),
         "baseline_ms": summary(baseline_ms),
         "realm_server_took_ms": summary(took), "realm_server_encode_ms": summary(enc), "realm_server_search_ms": summary(srch),
+        "stages_ms": stage_medians(realm_ms, [{"encode": e, "search": s} for e, s in zip(enc, srch)]),
         "same_top1_as_raw_knn": same_top1 / compared, "same_topk_set_as_raw_knn": same_topk / compared,
         "loadavg": os.getloadavg(),
     }
@@ -498,18 +507,21 @@ def cmd_reading(args):
     """Reading _realm as the index answers (its retrieval, reader and read mass; k=args.k): 1 client, then 4 clients."""
     qs = bench_questions(args.out)
 
-    def ask(client, q):
+    def ask(client, q, timings=None):
         t0 = time.perf_counter()
         r = client.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
         if "answers" not in r and "no_answer" not in r:
             raise RealmError(f"_realm on {args.index} did not read: {str(r)[:300]}")
+        if timings is not None:
+            timings.append(r.get("timing") or {})
         return 1000 * (time.perf_counter() - t0)
 
     http = Client(args.url)
     for q in qs[:5]:
         ask(http, q)  # warm
     n = max(args.min_samples, len(qs))
-    one = [ask(http, qs[i % len(qs)]) for i in range(n)]
+    timings = []
+    one = [ask(http, qs[i % len(qs)], timings) for i in range(n)]
     lock, many, stop = threading.Lock(), [], time.perf_counter() + args.seconds
 
     def client_loop(worker):
@@ -527,7 +539,8 @@ def cmd_reading(args):
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    out = {"k": args.k, "one_client_ms": summary(one), "clients": args.clients, "many_clients_ms": summary(many),
+    out = {"k": args.k, "one_client_ms": summary(one), "one_client_stages_ms": stage_medians(one, timings),
+           "clients": args.clients, "many_clients_ms": summary(many),
            "many_clients_qps": len(many) / wall, "loadavg": os.getloadavg()}
     write_json(os.path.join(args.out, "reading.json"), out)
     log(f"reading _realm: 1 client p50 {out['one_client_ms']['p50']:.0f} ms p99 {out['one_client_ms']['p99']:.0f} ms; "
@@ -543,16 +556,19 @@ def cmd_under_bulk(args):
     http = Client(args.url)
     create_realm_index(http, bulk_index, args.model)
 
-    def ask_all():
+    def ask_all(timings=None):
         ms = []
         for q in qs:
             t0 = time.perf_counter()
-            http.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
+            r = http.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
             ms.append(1000 * (time.perf_counter() - t0))
+            if timings is not None:
+                timings.append(r.get("timing") or {})
         return ms
 
     ask_all()  # warm
-    idle = ask_all()
+    idle_timings, busy_timings = [], []
+    idle = ask_all(idle_timings)
     stop = threading.Event()
     bulked = [0] * args.bulk_clients
 
@@ -568,7 +584,7 @@ def cmd_under_bulk(args):
     for t in threads:
         t.start()
     time.sleep(3)  # the bulk clients' first requests are embedding
-    busy = ask_all()
+    busy = ask_all(busy_timings)
     stop.set()
     for t in threads:
         t.join()
@@ -577,6 +593,7 @@ def cmd_under_bulk(args):
         "k": args.k, "questions": len(qs), "bulk_clients": args.bulk_clients, "bulk_size": args.bulk_size,
         "documents_bulked": sum(bulked), "idle_ms": summary(idle), "under_bulk_ms": summary(busy),
         "under_bulk_ratio": percentile(busy, 50) / percentile(idle, 50),
+        "idle_stages_ms": stage_medians(idle, idle_timings), "under_bulk_stages_ms": stage_medians(busy, busy_timings),
     }
     write_json(os.path.join(args.out, "under_bulk.json"), out)
     log(f"reading _realm p50 idle {out['idle_ms']['p50']:.0f} ms, under {args.bulk_clients} _bulk clients "
@@ -620,6 +637,7 @@ def cmd_first_query(args):
         "models_ready_ms": models_ready_ms, "first_query_ms": first_ms, "first_query_timing": first.get("timing"),
         "first_query_read": "answers" in first or "no_answer" in first,
         "warm_ms": summary(warm), "first_query_ratio": first_ms / percentile(warm, 50),
+        "first_query_stages_ms": stage_medians([first_ms], [first.get("timing") or {}]),
     }
     write_json(os.path.join(args.out, "first_query.json"), out)
     log(f"first query after the restart ({models_ready_ms:.0f} ms after the index was searchable, its models then "
@@ -726,6 +744,25 @@ def cmd_report(args):
         res["first_query_ratio"] = first["first_query_ratio"]
         res["models_ready_ms"] = first["models_ready_ms"]
         res["first_query"] = first
+    bare_reader = read_json(f"{d}/reader_bare.json") if os.path.exists(f"{d}/reader_bare.json") else None
+    if bare_reader:
+        w = str(bare_reader["windows"])
+        int8_ms = bare_reader["default"]["windows"][w]["model_ms"]
+        fp32_ms = bare_reader["fp32_onnx"]["windows"][w]["model_ms"]
+        res["reader_bare_p50_ms"] = int8_ms
+        res["reader_bare_p50_ms_fp32_onnx"] = fp32_ms
+        res["reader_bare_p50_ms_djl"] = bare_reader["djl"]["windows"][w]["model_ms"]
+        res["int8_speedup"] = fp32_ms / int8_ms
+        res["reader_bare"] = bare_reader
+    stages = {"retrieval only": lat.get("stages_ms")}
+    if reading:
+        stages["reading, 1 client"] = reading.get("one_client_stages_ms")
+    if under:
+        stages["reading, before _bulk"] = under.get("idle_stages_ms")
+        stages["reading, under _bulk"] = under.get("under_bulk_stages_ms")
+    if first:
+        stages["first query after a restart"] = first.get("first_query_stages_ms")
+    res["latency_stages_p50_ms"] = {name: st for name, st in stages.items() if st}
     if res["ingest_passages_per_cpu_s"] and res["bare_passages_per_cpu_s"]:
         res["ingest_cpu_ratio"] = res["ingest_passages_per_cpu_s"] / res["bare_passages_per_cpu_s"]
     nproc = res["machine"]["nproc"] or 1
@@ -771,6 +808,13 @@ def cmd_report(args):
         rows.append(("first _realm after a restart ms", f"{first['first_query_ms']:.0f}",
                      f"{first['first_query_ratio']:.2f}x the next {first['warm_ms']['n']} (p50 {first['warm_ms']['p50']:.0f} ms); "
                      f"models preloaded {first['models_ready_ms']:.0f} ms after the index was searchable"))
+    if bare_reader:
+        rows.append((f"bare reader forward ms, {bare_reader['windows']} windows", f"{res['reader_bare_p50_ms']:.0f}",
+                     f"{bare_reader['default']['model']} ({bare_reader['default']['format']}), 1 thread, "
+                     f"{bare_reader['windows']} x max_tokens"))
+        rows.append(("  fp32 ONNX / djl reader ms", f"{res['reader_bare_p50_ms_fp32_onnx']:.0f} / {res['reader_bare_p50_ms_djl']:.0f}",
+                     f"int8 speed-up over fp32 ONNX {res['int8_speedup']:.2f}x, over the djl reader "
+                     f"{res['reader_bare_p50_ms_djl'] / res['reader_bare_p50_ms']:.2f}x"))
     w0 = max(len(x[0]) for x in rows)
     w1 = max(len(x[1]) for x in rows)
     print()

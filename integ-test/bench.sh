@@ -5,12 +5,13 @@
 #   integ-test/bench.sh [--corpus FILE.jsonl] [--out DIR] [--questions FILE] [--url URL] [--plugin ZIP]
 #                       [--http-port 9260] [--transport-port 9360] [--heap 1g] [--model all-minilm-l6-v2]
 #                       [--bulk-size 32] [--clients 2] [--k 5] [--max-questions 200] [--rounds R] [--target 0.8]
-#                       [--index bench]
+#                       [--index bench] [--reader realm-reader-minilm-int8] [--reader-source realm-reader-minilm]
 #
 #   --corpus FILE    JSONL documents {"id", "text", ...} (default integ-test/demo/corpus.jsonl; e.g.
 #                    ../shared/data/squad/paragraphs.jsonl)
 #   --out DIR        results (default integ-test/build/bench): bench.json, the per-phase JSON files, passages.jsonl,
-#                    hot_threads.txt (node hot threads sampled during ingest)
+#                    hot_threads.txt (node hot threads sampled during ingest), latency-stages.png (p50 of _realm per
+#                    stage in each situation measured)
 #   --questions F    questions for the latency part: .txt (one per line) or a SQuAD .json; default: the demo questions
 #                    for the demo corpus, else dev-v1.1.json next to the corpus (the first --max-questions)
 #   --url URL        benchmark a running node instead of starting one (it is left running; the bare encoder then
@@ -23,17 +24,19 @@
 #                    last batch of a request is usually partial; two keep both threads fed; more only queue)
 #   --rounds R       times each question is asked (default: enough for >= 100 latency samples)
 #   --target X       ingest passages/s must reach X times the bare encoder's (default 0.8)
+#   --reader ID      the reader timed bare in the last phase (the plugin's default), against the fp32 ONNX export of
+#                    --reader-source (the djl reader it was exported from), which is timed too
 # Environment: REALM_DIST_DIR (distribution directory, as for assemble.sh/node.sh), REALM_JAVA_HOME.
 #
 # Order, so that every measurement gets the machine to itself: (1) the bare query encode runs before the node starts;
 # (2) the node runs for ingest and for the _realm / raw k-NN latencies (interleaved question by question); (3) it is
 # restarted for the first _realm after a start (first_query_ms, against the warm queries right after it), (4) stopped,
-# then the bare encoder embeds exactly the passages the node stored, with the node's parallelism.
+# then the bare encoder embeds exactly the passages the node stored, with the node's parallelism; (5) the bare readers.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 corpus=$IT_DIR/demo/corpus.jsonl out=$BUILD_DIR/bench questions="" url="" zip="" port=9260 tport=9360 heap=1g
-model=all-minilm-l6-v2 bulk_size=32 clients=2 k=5 max_questions=200 rounds=0 target=0.8 index=bench
+model=all-minilm-l6-v2 reader=realm-reader-minilm-int8 reader_source=realm-reader-minilm bulk_size=32 clients=2 k=5 max_questions=200 rounds=0 target=0.8 index=bench
 while (($#)); do
   case $1 in
     --corpus) corpus=$(realpath "${2:?}"); shift 2 ;;
@@ -45,6 +48,8 @@ while (($#)); do
     --transport-port) tport=${2:?}; shift 2 ;;
     --heap) heap=${2:?}; shift 2 ;;
     --model) model=${2:?}; shift 2 ;;
+    --reader) reader=${2:?}; shift 2 ;;
+    --reader-source) reader_source=${2:?}; shift 2 ;;
     --bulk-size) bulk_size=${2:?}; shift 2 ;;
     --clients) clients=${2:?}; shift 2 ;;
     --k) k=${2:?}; shift 2 ;;
@@ -76,7 +81,7 @@ started_node=false url_given=false
 if [[ -n "$url" ]]; then url_given=true; else url=http://127.0.0.1:$port; fi
 bench_py() { python3 "$IT_DIR/bench.py" "$@"; }
 T0=$SECONDS
-STEP_TOTAL=8
+STEP_TOTAL=9
 phase() { log "== $* (elapsed $(fmt_secs $((SECONDS - T0))))"; }
 
 stop_node() {
@@ -94,7 +99,7 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$out" "$out/tmp"
-rm -f "$out/bench.json" "$out/ingest.json" "$out/latency.json" "$out/reading.json" "$out/under_bulk.json" "$out/first_query.json" "$out/bare.json" "$out/query_vectors.jsonl" "$out/passages.jsonl"
+rm -f "$out/bench.json" "$out/reader_bare.json" "$out/ingest.json" "$out/latency.json" "$out/reading.json" "$out/under_bulk.json" "$out/first_query.json" "$out/bare.json" "$out/query_vectors.jsonl" "$out/passages.jsonl"
 
 phase "1/$STEP_TOTAL plugin zip and distribution"
 [[ -n "$zip" ]] || zip=$(ensure_plugin_zip)
@@ -167,7 +172,39 @@ c=json.load(open(sys.argv[1]))["inference"]
 print(c["threads"] or os.cpu_count(), c["batch"], c["intra_op"])' "$out/ingest.json")
 bare_java passages --in "$out/passages.jsonl" --out "$out/bare.json" --threads "$threads" --batch "$batch" --intra-op "$intra"
 
+phase "9/$STEP_TOTAL bare reader forward: $k full windows, the default reader against its fp32 ONNX export and the djl reader"
+# The reader without OpenSearch around it (reader_bare_p50_ms), and what int8 buys over fp32 on the same engine
+# (int8_speedup): the fp32 ONNX reader is exported here from the bundled djl reader, by the command that made the int8 one.
+RCLASSES=$BUILD_DIR/reader-bench-classes
+RSRC=("$REPO_ROOT"/src/tools/java/org/opensearchrealm/bench/ReaderBench.java "$REPO_ROOT"/src/tools/java/org/opensearchrealm/onnx/*.java)
+RCP="$RCLASSES:$DIST_DIR/lib/*:$PLUGIN_HOME/*"
+stale=false
+for f in "${RSRC[@]}"; do [[ "$f" -nt "$RCLASSES/.built" ]] && stale=true; done
+[[ -f "$RCLASSES/.built" && "$DIST_DIR/.realm-plugin" -ot "$RCLASSES/.built" ]] || stale=true
+if $stale; then
+  rm -rf "$RCLASSES" && mkdir -p "$RCLASSES"
+  "$JAVA21_HOME/bin/javac" --release 21 -proc:none -nowarn -cp "$RCP" -d "$RCLASSES" "${RSRC[@]}" || die "cannot compile the reader bench"
+  touch "$RCLASSES/.built"
+fi
+reader_java() {
+  "$JAVA21_HOME/bin/java" -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djna.nosys=true -Dfile.encoding=UTF-8 \
+    --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$out/tmp" -Dlog4j2.level=error -cp "$RCP" "$@"
+}
+reader_config=$out/tmp/reader-config
+rm -rf "$reader_config" && mkdir -p "$reader_config/realm/models"
+reader_java org.opensearchrealm.onnx.ExportReaderOnnx --from "$PLUGIN_HOME/models/$reader_source" \
+  --out "$reader_config/realm/models/$reader_source-fp32" --precision fp32
+for m in "$reader" "$reader_source-fp32" "$reader_source"; do
+  reader_java org.opensearchrealm.bench.ReaderBench --home "$PLUGIN_HOME" --config "$reader_config" --cache "$out/tmp/djl-cache" \
+    --model "$m" --rounds 15 --batches "$k" --intra-op 1 --json "$out/reader-$m.json" | grep -v '^loaded'
+done
+python3 -c 'import json,sys; json.dump({"default": json.load(open(sys.argv[1])), "fp32_onnx": json.load(open(sys.argv[2])),
+  "djl": json.load(open(sys.argv[3])), "windows": int(sys.argv[4])}, open(sys.argv[5], "w"), indent=1)' \
+  "$out/reader-$reader.json" "$out/reader-$reader_source-fp32.json" "$out/reader-$reader_source.json" "$k" "$out/reader_bare.json"
+
 report_args=(--out "$out" --target "$target" --url "$url" --plugin-zip "$zip")
 $was_started && report_args+=(--started-node)
 bench_py report "${report_args[@]}"
+"$IT_DIR/plot.sh" plot-latency.py "$out/bench.json" "$out/latency-stages.png" ||
+  log "WARNING: no plot (see above); the figures are in $out/bench.json"
 log "done in $(fmt_secs $((SECONDS - T0)))"

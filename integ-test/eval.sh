@@ -149,5 +149,5 @@ phase "4/4 evaluation: $(basename "$questions") on $(basename "$corpus")"
 "$JAVA21_HOME/bin/java" -Xmx1g -XX:+UseSerialGC -Dfile.encoding=UTF-8 -Dlog4j2.level=error -cp "$CP" \
   org.opensearchrealm.eval.SquadEval --url "$url" --corpus "$corpus" --questions "$questions" --out "$out" \
   ${eval_args[@]+"${eval_args[@]}"}
-"$IT_DIR/plot-em-vs-k.sh" "$out/results.json" "$out/em-vs-k.png" || log "WARNING: no plot (see above); the figures are in $out/results.json"
+"$IT_DIR/plot.sh" plot-em-vs-k.py "$out/results.json" "$out/em-vs-k.png" || log "WARNING: no plot (see above); the figures are in $out/results.json"
 log "done in $(fmt_secs $((SECONDS - T0)))"
