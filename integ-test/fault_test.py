@@ -216,6 +216,19 @@ def loaded_models(port, wanted, timeout):
         time.sleep(0.5)
 
 
+def search_warm_up(port, timeout):
+    """The node's stats once its search warm-up has run (no index warming, some searches done), or at the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = http(port, "GET", "/_plugins/_realm/_local/stats")
+        node = next(iter(body.get("nodes", {}).values()), {}) if status == 200 else {}
+        warm = node.get("search_warm_up", {})
+        done = warm.get("searches", 0) + warm.get("failures", 0)
+        if (warm.get("indices_warming") == 0 and done > 0) or time.monotonic() > deadline:
+            return node
+        time.sleep(0.2)
+
+
 def restart(c, port, name, start_args):
     log("restart: index, ask, stop the node, start it again, ask again")
     status, body = create_index(port, "restart-kb", "all-minilm-l6-v2", reader="tiny-qa-pick")
@@ -235,6 +248,11 @@ def restart(c, port, name, start_args):
     loaded = loaded_models(port, wanted, timeout=120)
     c.check("restart: the index's encoder and reader are loaded and warmed up before any request",
             wanted <= set(loaded) and all(loaded[m].get("warm_up_ms", -1) >= 0 for m in wanted), loaded)
+    node = search_warm_up(port, timeout=120)
+    warm = node.get("search_warm_up", {})
+    c.check("restart: the node warmed up the search path of the indices it holds, without counting it as requests",
+            warm.get("indices_warming") == 0 and warm.get("searches", 0) >= 12 and warm.get("failures") == 0
+            and node.get("requests", {}).get("search") == 0, warm | {"requests": node.get("requests")})
     for q in QUESTIONS:
         status, body = ask(port, "restart-kb", q)
         after = comparable(body) if status == 200 else (status, reason(body))

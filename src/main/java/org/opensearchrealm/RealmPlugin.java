@@ -32,6 +32,7 @@ import org.opensearch.watcher.ResourceWatcherService;
 import org.opensearchrealm.action.CreateRealmIndexAction;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmStatsAction;
+import org.opensearchrealm.action.SearchWarmUp;
 import org.opensearchrealm.action.TransportCreateRealmIndexAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.action.TransportRealmStatsAction;
@@ -119,6 +120,9 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         if (ModelSettings.PRELOAD.get(settings)) {
             clusterService.addListener(new ModelPreloader(inference::preload, state -> ReadNodeSelector.readsLocally(state.nodes())));
         }
+        clusterService.addListener(
+            new SearchWarmUp(client, threadPool, metrics, RealmSettings.SEARCH_WARM_UP_SEARCHES.get(settings), System.currentTimeMillis())
+        );
         bulkUpdates = new BulkUpdateFilter(clusterService, client);
         // per-node reading state: in-flight reads and failure cooldowns of the nodes this coordinator reads on
         ReadDispatcher reads = new ReadDispatcher(clusterService, new ReadNodeSelector());

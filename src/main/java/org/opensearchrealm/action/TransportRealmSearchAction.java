@@ -36,6 +36,7 @@ import org.opensearchrealm.settings.RealmSettings;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +89,10 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     @Override
     protected void doExecute(Task task, RealmSearchRequest request, ActionListener<RealmSearchResponse> listener) {
         long start = System.nanoTime();
+        if (transportService.getThreadPool().getThreadContext().getTransient(SearchWarmUp.TRANSIENT) != null) {
+            search(task, request, start, listener); // the node's own warm-up: not a request to count
+            return;
+        }
         search(task, request, start, ActionListener.wrap(response -> {
             Reading reading = response.reading();
             metrics.searchServed(
@@ -105,6 +110,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
 
     private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {
         String modelId;
+        String queryModelId;
         ReadConfig readConfig;
         Retriever.Plan plan;
         Map<String, String> sourceFields;
@@ -113,6 +119,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             ClusterState state = clusterService.state();
             String[] concrete = resolver.concreteIndexNames(state, request);
             modelId = modelOf(state, concrete, explicitIndices(state, request));
+            queryModelId = modelId == null ? null : queryModelOf(state, concrete, modelId, inference::descriptor);
             readConfig = readConfig(state, concrete, request.read(), request.readMass(), this::calibratedThreshold);
             plan = retrievalPlan(state, concrete, request.retrieval());
             sourceFields = sourceFields(state, concrete);
@@ -124,7 +131,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             listener.onResponse(new RealmSearchResponse(millisSince(start), 0, 0, List.of()));
             return;
         }
-        embedIfDense(modelId, request.query(), plan, ActionListener.wrap(vector -> {
+        embedIfDense(queryModelId, request.query(), plan, ActionListener.wrap(vector -> {
             double encodeMillis = (System.nanoTime() - start) / 1e6;
             long searchStart = System.nanoTime();
             Retriever.Question question = new Retriever.Question(request.query(), vector, request.k(), request.filter());
@@ -383,6 +390,48 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             model = indexModel;
         }
         return model;
+    }
+
+    /**
+     * The model that encodes the question for the REALM indices among {@code indices}: their
+     * {@code index.realm.query_model}, else their model's {@code query_model} (model.json), else their model. Indices
+     * asked together must agree; another model than the indices' must be an encoder of the same dimension.
+     */
+    static String queryModelOf(
+        ClusterState state,
+        String[] indices,
+        String model,
+        BiFunction<String, ModelDescriptor.Task, ModelDescriptor> descriptors
+    ) {
+        ModelDescriptor passages = descriptors.apply(model, ModelDescriptor.Task.EMBEDDING);
+        String byDefault = passages.encoder().queryModel().isEmpty() ? model : passages.encoder().queryModel();
+        String queryModel = null;
+        for (String index : indices) {
+            Settings settings = state.metadata().index(index).getSettings();
+            if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
+                continue;
+            }
+            String indexQueryModel = RealmSettings.INDEX_QUERY_MODEL.get(settings);
+            String effective = indexQueryModel.isEmpty() ? byDefault : indexQueryModel;
+            if (queryModel != null && queryModel.equals(effective) == false) {
+                throw new IllegalArgumentException(
+                    "indices encode questions with different models [" + queryModel + "] and [" + effective + "] ("
+                        + RealmSettings.INDEX_QUERY_MODEL.getKey() + "); ask them separately"
+                );
+            }
+            queryModel = effective;
+        }
+        if (queryModel.equals(model) == false) {
+            int queryDimension = descriptors.apply(queryModel, ModelDescriptor.Task.EMBEDDING).encoder().dimension();
+            int passageDimension = passages.encoder().dimension();
+            if (queryDimension != passageDimension) {
+                throw new IllegalArgumentException(
+                    "[" + RealmSettings.INDEX_QUERY_MODEL.getKey() + "] is [" + queryModel + "], which makes vectors of "
+                        + queryDimension + " dimensions, but the index's model [" + model + "] makes " + passageDimension
+                );
+            }
+        }
+        return queryModel;
     }
 
     /** The source field of each REALM index among {@code indices}: the text its passages must be found in. */

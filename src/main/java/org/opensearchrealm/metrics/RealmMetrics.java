@@ -13,12 +13,14 @@ import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This node's counters since it started: {@code _realm} requests it coordinated (with the latency of each stage),
- * documents and passages its ingest processor embedded, and reads ({@code internal:realm/read}) it served. Fed by
- * the search action, the ingest processor and the read action; reported by {@code GET _plugins/_realm/stats}.
+ * documents and passages its ingest processor embedded, reads ({@code internal:realm/read}) it served, and its own
+ * warm-up searches (which the request counters leave out). Fed by the search action, the ingest processor, the read
+ * action and the search warm-up; reported by {@code GET _plugins/_realm/stats}.
  */
 public final class RealmMetrics {
 
@@ -41,6 +43,9 @@ public final class RealmMetrics {
     private final LongAdder ingestErrors = new LongAdder();
     private final LongAdder reads = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
+    private final LongAdder warmUpSearches = new LongAdder();
+    private final LongAdder warmUpFailures = new LongAdder();
+    private final AtomicInteger indicesWarming = new AtomicInteger();
     private final Map<Stage, LatencyHistogram> latencies = new EnumMap<>(Stage.class);
 
     public RealmMetrics() {
@@ -77,6 +82,20 @@ public final class RealmMetrics {
         (ok ? reads : readErrors).increment();
     }
 
+    /** The node started warming up the search path on an index ({@code warmUpEnded} follows). */
+    public void warmUpStarted() {
+        indicesWarming.incrementAndGet();
+    }
+
+    /** A warm-up {@code _realm} request of the node's own (not counted as a request) answered or failed. */
+    public void warmUpSearch(boolean ok) {
+        (ok ? warmUpSearches : warmUpFailures).increment();
+    }
+
+    public void warmUpEnded() {
+        indicesWarming.decrementAndGet();
+    }
+
     public Snapshot snapshot() {
         Map<Stage, LatencySummary> summaries = new EnumMap<>(Stage.class);
         latencies.forEach((stage, histogram) -> summaries.put(stage, histogram.summary()));
@@ -88,6 +107,9 @@ public final class RealmMetrics {
             ingestErrors.sum(),
             reads.sum(),
             readErrors.sum(),
+            indicesWarming.get(),
+            warmUpSearches.sum(),
+            warmUpFailures.sum(),
             summaries
         );
     }
@@ -101,6 +123,9 @@ public final class RealmMetrics {
         long ingestErrors,
         long reads,
         long readErrors,
+        int indicesWarming,
+        long warmUpSearches,
+        long warmUpFailures,
         Map<Stage, LatencySummary> latencies
     ) implements Writeable, ToXContentFragment {
 
@@ -117,6 +142,9 @@ public final class RealmMetrics {
                 in.readVLong(),
                 in.readVLong(),
                 in.readVLong(),
+                in.readVInt(),
+                in.readVLong(),
+                in.readVLong(),
                 in.readMap(i -> i.readEnum(Stage.class), LatencySummary::new)
             );
         }
@@ -130,6 +158,9 @@ public final class RealmMetrics {
             out.writeVLong(ingestErrors);
             out.writeVLong(reads);
             out.writeVLong(readErrors);
+            out.writeVInt(indicesWarming);
+            out.writeVLong(warmUpSearches);
+            out.writeVLong(warmUpFailures);
             out.writeMap(latencies, StreamOutput::writeEnum, (o, s) -> s.writeTo(o));
         }
 
@@ -142,6 +173,11 @@ public final class RealmMetrics {
                 .field("reads", reads)
                 .endObject();
             builder.startObject("errors").field("search", searchErrors).field("ingest_docs", ingestErrors).field("reads", readErrors).endObject();
+            builder.startObject("search_warm_up")
+                .field("indices_warming", indicesWarming)
+                .field("searches", warmUpSearches)
+                .field("failures", warmUpFailures)
+                .endObject();
             builder.startObject("latency");
             for (Stage stage : Stage.values()) {
                 builder.field(stage.jsonName(), latencies.get(stage));

@@ -7,12 +7,20 @@ import java.util.List;
 
 /**
  * What an encoder's descriptor ({@code "task": "embedding"}) adds: the vectors' dimension, how token vectors are
- * pooled into one, whether vectors are unit-normalised, and the prefixes prepended to queries and passages.
+ * pooled into one, whether vectors are unit-normalised, the prefixes prepended to queries and passages, and the
+ * model that encodes the questions of the indices of this one unless an index says otherwise (empty: this one).
  */
-public record EncoderSpec(int dimension, ModelDescriptor.Pooling pooling, boolean normalize, String queryPrefix, String passagePrefix) {
+public record EncoderSpec(
+    int dimension,
+    ModelDescriptor.Pooling pooling,
+    boolean normalize,
+    String queryPrefix,
+    String passagePrefix,
+    String queryModel
+) {
 
     /** The descriptor fields only encoders have. */
-    static final List<String> FIELDS = List.of("dimension", "pooling", "normalize", "query_prefix", "passage_prefix");
+    static final List<String> FIELDS = List.of("dimension", "pooling", "normalize", "query_prefix", "passage_prefix", "query_model");
     static final int MAX_DIMENSION = 16_384;
 
     static EncoderSpec parse(DescriptorFields fields) {
@@ -21,7 +29,8 @@ public record EncoderSpec(int dimension, ModelDescriptor.Pooling pooling, boolea
             fields.requiredEnum("pooling", ModelDescriptor.Pooling.values()),
             fields.optionalBoolean("normalize", true),
             fields.optionalString("query_prefix", ""),
-            fields.optionalString("passage_prefix", "")
+            fields.optionalString("passage_prefix", ""),
+            fields.optionalString("query_model", "")
         );
     }
 

@@ -80,8 +80,18 @@ public final class InferenceService {
      * or a full queue is logged, and the first request that needs the model loads it (or reports why it cannot).
      */
     public void preload(String modelId, ModelDescriptor.Task task) {
+        preload(modelId, task, true);
+    }
+
+    private void preload(String modelId, ModelDescriptor.Task task, boolean withQueryModel) {
         execute(Priority.BULK, () -> task == ModelDescriptor.Task.EMBEDDING ? models.encoder(modelId) : models.reader(modelId), ActionListener.wrap(
-            model -> logger.debug("preloaded model [{}]", modelId),
+            model -> {
+                logger.debug("preloaded model [{}]", modelId);
+                String queryModel = task == ModelDescriptor.Task.EMBEDDING ? models.descriptor(modelId, task).encoder().queryModel() : "";
+                if (withQueryModel && queryModel.isEmpty() == false) {
+                    preload(queryModel, task, false); // it encodes the questions of this model's indices
+                }
+            },
             e -> logger.warn("could not preload model [{}]; the first request that needs it loads it: {}", modelId, e.getMessage())
         ));
     }

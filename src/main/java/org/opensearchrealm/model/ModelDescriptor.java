@@ -37,6 +37,8 @@ import java.util.Objects;
  *                                                      //   Dict[str, Tensor] argument, as ml-commons models take)
  *   "query_prefix": "",                                // optional, prepended to queries
  *   "passage_prefix": "",                              // optional, prepended to passages
+ *   "query_model": "all-minilm-l6-v2-int8",            // optional: the same network in another form, which encodes
+ *                                                      //   the questions of this model's indices by default
  *   "license": "Apache-2.0",                           // optional
  *   "source": "..."                                    // optional: where the files come from
  * }

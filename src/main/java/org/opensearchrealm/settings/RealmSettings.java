@@ -42,6 +42,19 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
+    /**
+     * The embedding model that encodes an index's questions; empty (the default): the index's own model. Another model
+     * must put its vectors in the same space as the passages': the same network quantized (for example
+     * {@code all-minilm-l6-v2-int8} for {@code all-minilm-l6-v2}), since the passages' vectors stay as they are.
+     * Dynamic: it only changes how questions are encoded.
+     */
+    public static final Setting<String> INDEX_QUERY_MODEL = Setting.simpleString(
+        "index.realm.query_model",
+        "",
+        Property.IndexScope,
+        Property.Dynamic
+    );
+
     /** Never "no answer" unless nothing was found: for readers whose model.json gives no calibrated threshold. */
     public static final double DEFAULT_NO_ANSWER_THRESHOLD = 1.0;
 
@@ -276,6 +289,19 @@ public final class RealmSettings {
         Property.Dynamic
     );
 
+    /**
+     * How many {@code _realm} requests a node sends, as itself, to each REALM index that existed before it started,
+     * once the index's shards on it have started: the first searches of a node pay for class loading and JIT
+     * compilation of the search path, which the models' own warm-up cannot reach. 0 turns the warm-up off.
+     */
+    public static final Setting<Integer> SEARCH_WARM_UP_SEARCHES = Setting.intSetting(
+        "plugins.realm.search.warm_up_searches",
+        12,
+        0,
+        1_000,
+        Property.NodeScope
+    );
+
     private RealmSettings() {}
 
     public static List<Setting<?>> all() {
@@ -283,6 +309,7 @@ public final class RealmSettings {
             INDEX_MODEL,
             INDEX_SOURCE_FIELD,
             INDEX_READER,
+            INDEX_QUERY_MODEL,
             INDEX_NO_ANSWER_THRESHOLD,
             INDEX_MAX_ANSWER_TOKENS,
             INDEX_RETRIEVAL_TEMPERATURE,
@@ -294,6 +321,7 @@ public final class RealmSettings {
             INDEX_TITLE_FIELD,
             MAX_K,
             MAX_QUERY_CHARS,
+            SEARCH_WARM_UP_SEARCHES,
             READ_FALLBACK,
             READ_NODE_SELECTION,
             READ_TIMEOUT,

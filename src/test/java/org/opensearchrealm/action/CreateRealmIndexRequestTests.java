@@ -31,7 +31,7 @@ public class CreateRealmIndexRequestTests extends OpenSearchTestCase {
                 message,
                 message.contains(
                     "[index.realm.fusion, index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, "
-                        + "index.realm.read_mass, index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature, index.realm.title_field]"
+                        + "index.realm.query_model, index.realm.read_mass, index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature, index.realm.title_field]"
                 )
             );
             assertFalse(message, message.contains("set by the plugin"));

@@ -11,12 +11,18 @@ import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearchrealm.model.ModelDescriptor;
+import org.opensearchrealm.model.ModelTestSupport;
 import org.opensearchrealm.retrieve.Retriever;
 import org.opensearchrealm.settings.RealmSettings.Fusion;
 import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
 import org.opensearchrealm.action.TransportRealmSearchAction.ReadConfig;
 
-/** How the indices' settings decide whether and how a {@code _realm} request reads, and how index creation carries the reader. */
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** How the indices' settings decide whether and how a {@code _realm} request reads, which model encodes its question, and how index creation carries the reader. */
 public class ReadSettingsTests extends OpenSearchTestCase {
 
     private static IndexMetadata.Builder index(String name, Settings settings) {
@@ -133,6 +139,49 @@ public class ReadSettingsTests extends OpenSearchTestCase {
             () -> TransportRealmSearchAction.retrievalPlan(state, new String[] { "dense", "hybrid1" }, null)
         );
         assertTrue(mixed.getMessage(), mixed.getMessage().contains("indices [dense] and [hybrid1] retrieve differently"));
+    }
+
+    public void testQueryModel() throws Exception {
+        Path repo = Path.of(System.getProperty("user.dir")).resolve("models");
+        Map<String, ModelDescriptor> models = Map.of(
+            "all-minilm-l6-v2", ModelDescriptor.load(repo.resolve("all-minilm-l6-v2/model.json")),
+            "all-minilm-l6-v2-int8", ModelDescriptor.load(repo.resolve("all-minilm-l6-v2-int8/model.json")),
+            "tiny-onnx", ModelDescriptor.load(ModelTestSupport.fixtures().resolve("tiny-onnx/model.json"))
+        );
+        BiFunction<String, ModelDescriptor.Task, ModelDescriptor> descriptors = (id, task) -> models.get(id);
+        Settings realm = Settings.builder().put("index.realm.model", "all-minilm-l6-v2").build();
+        Settings fp32 = Settings.builder().put(realm).put("index.realm.query_model", "all-minilm-l6-v2").build();
+        ClusterState state = ClusterState.builder(ClusterName.DEFAULT)
+            .metadata(
+                Metadata.builder()
+                    .put(index("plain", Settings.EMPTY))
+                    .put(index("default-a", realm))
+                    .put(index("default-b", realm))
+                    .put(index("fp32", fp32))
+                    .put(index("tiny", Settings.builder().put(realm).put("index.realm.query_model", "tiny-onnx").build()))
+            )
+            .build();
+        assertEquals(
+            "unset: the query_model of the index's model.json",
+            "all-minilm-l6-v2-int8",
+            TransportRealmSearchAction.queryModelOf(state, new String[] { "default-a", "default-b", "plain" }, "all-minilm-l6-v2", descriptors)
+        );
+        assertEquals(
+            "the index's setting wins",
+            "all-minilm-l6-v2",
+            TransportRealmSearchAction.queryModelOf(state, new String[] { "fp32" }, "all-minilm-l6-v2", descriptors)
+        );
+        IllegalArgumentException mixed = expectThrows(
+            IllegalArgumentException.class,
+            () -> TransportRealmSearchAction.queryModelOf(state, new String[] { "default-a", "fp32" }, "all-minilm-l6-v2", descriptors)
+        );
+        assertTrue(mixed.getMessage(), mixed.getMessage().contains("[all-minilm-l6-v2-int8] and [all-minilm-l6-v2]"));
+        IllegalArgumentException dimension = expectThrows(
+            IllegalArgumentException.class,
+            () -> TransportRealmSearchAction.queryModelOf(state, new String[] { "tiny" }, "all-minilm-l6-v2", descriptors)
+        );
+        assertTrue(dimension.getMessage(), dimension.getMessage().contains("[tiny-onnx], which makes vectors of 16 dimensions"));
+        assertEquals("a model without query_model encodes its own questions", "", models.get("all-minilm-l6-v2-int8").encoder().queryModel());
     }
 
     public void testCreateRequestCarriesTheReader() throws Exception {

@@ -42,7 +42,7 @@ public class UnknownRealmSettingsFilterTests extends OpenSearchTestCase {
                 "unknown setting ["
                     + key
                     + "]: the plugin has no such setting; the index.realm.* settings that can be given here are [index.realm.fusion, "
-                    + "index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.read_mass, "
+                    + "index.realm.hybrid_weight, index.realm.max_answer_tokens, index.realm.no_answer_threshold, index.realm.query_model, index.realm.read_mass, "
                     + "index.realm.reader, index.realm.retrieval, index.realm.retrieval_depth, index.realm.retrieval_temperature, "
                     + "index.realm.title_field]",
                 e.getMessage()

@@ -42,6 +42,10 @@ public class RealmMetricsTests extends OpenSearchTestCase {
         RealmMetrics metrics = new RealmMetrics();
         metrics.searchServed(5, 7, 30, 45);
         metrics.ingested(2, 4, 0);
+        metrics.warmUpStarted();
+        metrics.warmUpSearch(true);
+        metrics.warmUpSearch(true);
+        metrics.warmUpSearch(false);
         RealmMetrics.Snapshot s = metrics.snapshot();
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             s.writeTo(out);
@@ -52,6 +56,7 @@ public class RealmMetricsTests extends OpenSearchTestCase {
         Map<String, Object> map = XContentHelper.convertToMap(BytesReference.bytes(builder), false, builder.contentType()).v2();
         assertEquals(Map.of("search", 1, "ingest_docs", 2, "ingest_passages", 4, "reads", 0), map.get("requests"));
         assertEquals(Map.of("search", 0, "ingest_docs", 0, "reads", 0), map.get("errors"));
+        assertEquals(Map.of("indices_warming", 1, "searches", 2, "failures", 1), map.get("search_warm_up"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> latency = (Map<String, Map<String, Object>>) map.get("latency");
         assertEquals(java.util.Set.of("embed", "retrieve", "read", "total"), latency.keySet());

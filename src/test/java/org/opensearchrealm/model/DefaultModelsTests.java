@@ -67,6 +67,32 @@ public class DefaultModelsTests extends OpenSearchTestCase {
         assertThat(unrelated, lessThan(0.3));
     }
 
+    public void testInt8MiniLmQueriesTheSameSpace() {
+        Encoder fp32 = registry.encoder("all-minilm-l6-v2");
+        Encoder int8 = registry.encoder("all-minilm-l6-v2-int8");
+        assertEquals(fp32.dimension(), int8.dimension());
+        List<String> questions = List.of("Who plays the guitar?", "Why did the stock market fall?", "How do plants make food?");
+        float[][] q8 = int8.embed(questions, TextKind.QUERY);
+        float[][] q32 = fp32.embed(questions, TextKind.QUERY);
+        float[][] passages = fp32.embed(
+            List.of(
+                "A man is playing a guitar on the stage.",
+                "The stock market fell sharply today after the bank raised rates.",
+                "Plants use photosynthesis to turn sunlight and water into sugar."
+            ),
+            TextKind.PASSAGE
+        );
+        for (int i = 0; i < questions.size(); i++) {
+            assertEquals(1.0, ModelTestSupport.norm(q8[i]), 1e-5);
+            assertThat("int8 and fp32 vectors of " + questions.get(i), ModelTestSupport.dot(q8[i], q32[i]), greaterThan(0.95));
+            for (int j = 0; j < passages.length; j++) {
+                if (j != i) {
+                    assertThat(ModelTestSupport.dot(q8[i], passages[i]), greaterThan(ModelTestSupport.dot(q8[i], passages[j])));
+                }
+            }
+        }
+    }
+
     public void testMiniLmBatchEqualsOneByOne() {
         Encoder encoder = registry.encoder("all-minilm-l6-v2");
         List<String> texts = List.of(

@@ -170,7 +170,7 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         assertInvalid(reader().replace("extractive_qa", "qa"), "[task] must be one of [embedding, extractive_qa], got a string [qa]");
 
         // encoder fields on a reader, reader fields on an encoder
-        for (String field : List.of("\"dimension\": 384", "\"pooling\": \"cls\"", "\"normalize\": true", "\"query_prefix\": \"q\"", "\"passage_prefix\": \"p\"")) {
+        for (String field : List.of("\"dimension\": 384", "\"pooling\": \"cls\"", "\"normalize\": true", "\"query_prefix\": \"q\"", "\"passage_prefix\": \"p\"", "\"query_model\": \"m\"")) {
             assertInvalid(
                 reader().replace("\"max_tokens\": 384", "\"max_tokens\": 384, " + field),
                 "applies only to embedding models, and this model's [task] is [extractive_qa]"
@@ -390,6 +390,7 @@ public class ModelDescriptorTests extends OpenSearchTestCase {
         assertEquals(256, minilm.maxTokens());
         assertEquals(384, minilm.encoder().dimension());
         assertTrue(minilm.encoder().normalize());
+        assertEquals("its questions are encoded by its int8 form", "all-minilm-l6-v2-int8", minilm.encoder().queryModel());
         assertEquals("Apache-2.0", minilm.license());
         ModelDescriptor bge = ModelDescriptor.load(repo.resolve("models/bge-small-en-v15/model.json"));
         assertEquals(ModelDescriptor.Pooling.CLS, bge.encoder().pooling());
