@@ -12,6 +12,7 @@ import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.common.lease.Releasable;
 import org.opensearch.common.regex.Regex;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.action.ActionListener;
@@ -87,25 +88,32 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     }
 
     @Override
-    protected void doExecute(Task task, RealmSearchRequest request, ActionListener<RealmSearchResponse> listener) {
+    protected void doExecute(Task task, RealmSearchRequest request, ActionListener<RealmSearchResponse> given) {
         long start = System.nanoTime();
-        if (transportService.getThreadPool().getThreadContext().getTransient(SearchWarmUp.TRANSIENT) != null) {
-            search(task, request, start, listener); // the node's own warm-up: not a request to count
-            return;
-        }
-        search(task, request, start, ActionListener.wrap(response -> {
-            Reading reading = response.reading();
-            metrics.searchServed(
-                response.encodeMillis(),
-                response.searchMillis(),
-                reading == null ? -1 : reading.readMillis(),
-                (System.nanoTime() - start) / 1e6
-            );
-            listener.onResponse(response);
-        }, e -> {
-            metrics.searchFailed();
+        // ingest batches hold back while the question is in flight (plugins.realm.model.bulk_yield)
+        Releasable inFlight = inference.queryInFlight();
+        ActionListener<RealmSearchResponse> listener = ActionListener.runAfter(given, inFlight::close);
+        try {
+            if (transportService.getThreadPool().getThreadContext().getTransient(SearchWarmUp.TRANSIENT) != null) {
+                search(task, request, start, listener); // the node's own warm-up: not a request to count
+                return;
+            }
+            search(task, request, start, ActionListener.wrap(response -> {
+                Reading reading = response.reading();
+                metrics.searchServed(
+                    response.encodeMillis(),
+                    response.searchMillis(),
+                    reading == null ? -1 : reading.readMillis(),
+                    (System.nanoTime() - start) / 1e6
+                );
+                listener.onResponse(response);
+            }, e -> {
+                metrics.searchFailed();
+                listener.onFailure(e);
+            }));
+        } catch (RuntimeException e) {
             listener.onFailure(e);
-        }));
+        }
     }
 
     private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {

@@ -6,6 +6,7 @@ package org.opensearchrealm.model;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.common.CheckedSupplier;
+import org.opensearch.common.lease.Releasable;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
 import org.opensearch.common.util.concurrent.ThreadContext;
@@ -34,7 +35,9 @@ import java.util.stream.IntStream;
  * so query work is also offered to the query lane ({@link InferenceThreadPool#QUERY_LANE}), whose threads take only
  * query work: when every inference thread runs an ingest batch, a query runs beside them, sharing the cores, rather
  * than waiting for one of them to finish ({@code plugins.realm.model.max_batch_size} passages). Each piece of work runs
- * in the thread context of its caller, whichever slot runs it.
+ * in the thread context of its caller, whichever slot runs it. And while {@code _realm} requests are in flight
+ * ({@link #queryInFlight}), an inference thread holds back the next ingest batch ({@link QueriesInFlight}, at most
+ * {@code plugins.realm.model.bulk_yield}), so that a question has the cores to itself once the running batches end.
  */
 public final class InferenceService {
 
@@ -55,11 +58,21 @@ public final class InferenceService {
     private final ThreadPool threadPool;
     private final int batchSize;
     private final WaitingWork waiting = new WaitingWork();
+    private final QueriesInFlight queries;
 
     public InferenceService(ModelRegistry models, ThreadPool threadPool, Settings settings) {
         this.models = models;
         this.threadPool = threadPool;
         this.batchSize = ModelSettings.MAX_BATCH_SIZE.get(settings);
+        this.queries = new QueriesInFlight(ModelSettings.BULK_YIELD.get(settings).millis());
+    }
+
+    /**
+     * A {@code _realm} request starts on this node: until the returned handle is closed, inference threads hold back
+     * ingest batches ({@link ModelSettings#BULK_YIELD}).
+     */
+    public Releasable queryInFlight() {
+        return queries.start();
     }
 
     /** The descriptor of a model that does {@code task}: 404 for an unknown id, 400 for a model of another task. */
@@ -119,6 +132,7 @@ public final class InferenceService {
         waiting.add(priority, task(threadPool.getThreadContext().newRestorableContext(false), work, listener));
         threadPool.executor(InferenceThreadPool.NAME).execute(new Slot(null));
         if (priority == Priority.QUERY) {
+            queries.wake();
             // a second slot for the same work, on the lane; whichever slot runs first takes it, the other finds
             // nothing (or the next query); the work's own slot keeps it reachable when the lane is full
             threadPool.executor(InferenceThreadPool.QUERY_LANE).execute(new Slot(Priority.QUERY));
@@ -140,7 +154,13 @@ public final class InferenceService {
 
         @Override
         protected void doRun() {
-            AbstractRunnable next = only == null ? waiting.next() : waiting.next(only);
+            AbstractRunnable next = only == null ? waiting.next(Priority.QUERY) : waiting.next(only);
+            if (next == null && only == null) {
+                if (waiting.size(Priority.BULK) > 0) {
+                    queries.awaitNone(() -> waiting.size(Priority.QUERY) > 0); // a question in flight has the cores first
+                }
+                next = waiting.next();
+            }
             if (next != null) {
                 next.run();
             }

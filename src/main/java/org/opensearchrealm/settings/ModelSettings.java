@@ -5,6 +5,7 @@ package org.opensearchrealm.settings;
 
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.unit.ByteSizeValue;
 
 import java.util.List;
@@ -57,12 +58,25 @@ public final class ModelSettings {
      */
     public static final Setting<Boolean> PRELOAD = Setting.boolSetting("plugins.realm.model.preload", true, Property.NodeScope);
 
+    /**
+     * How long an inference thread holds back the next ingest batch while {@code _realm} requests are in flight on the
+     * node (each batch waits at most this long, so ingest always progresses); 0: never. Ingest batches that already run
+     * are not stopped, but none starts beside a question, which then has the cores to itself.
+     */
+    public static final Setting<TimeValue> BULK_YIELD = Setting.timeSetting(
+        "plugins.realm.model.bulk_yield",
+        TimeValue.timeValueMillis(500),
+        TimeValue.ZERO,
+        TimeValue.timeValueSeconds(10),
+        Property.NodeScope
+    );
+
     /** Where the plugin's natives and bundled models are; defaults to the installed plugin's directory. */
     public static final Setting<String> PLUGIN_HOME = Setting.simpleString("plugins.realm.home", Property.NodeScope);
 
     private ModelSettings() {}
 
     public static List<Setting<?>> settings() {
-        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE, MEMORY_BUDGET, PRELOAD, PLUGIN_HOME);
+        return List.of(INTRA_OP_THREADS, MAX_BATCH_SIZE, MEMORY_BUDGET, PRELOAD, BULK_YIELD, PLUGIN_HOME);
     }
 }

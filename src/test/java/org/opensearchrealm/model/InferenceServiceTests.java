@@ -4,6 +4,7 @@
 package org.opensearchrealm.model;
 
 import org.opensearch.ExceptionsHelper;
+import org.opensearch.common.lease.Releasable;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
@@ -19,6 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 public class InferenceServiceTests extends OpenSearchTestCase {
 
@@ -108,21 +111,19 @@ public class InferenceServiceTests extends OpenSearchTestCase {
 
     /** Blocks the one inference thread until the returned latch is counted down. */
     private CountDownLatch occupyTheThread() throws InterruptedException {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        inference.execute(InferenceService.Priority.BULK, () -> {
-            started.countDown();
-            return release.await(10, TimeUnit.SECONDS);
-        }, ActionListener.wrap(r -> {}, e -> {}));
-        assertTrue(started.await(10, TimeUnit.SECONDS));
-        return release;
+        return occupy(InferenceService.Priority.BULK);
     }
 
     /** Blocks the query lane's thread (the inference thread must be occupied) until the returned latch is counted down. */
     private CountDownLatch occupyTheLane() throws InterruptedException {
+        return occupy(InferenceService.Priority.QUERY);
+    }
+
+    /** Work of {@code priority} that blocks the thread that takes it until the returned latch is counted down. */
+    private CountDownLatch occupy(InferenceService.Priority priority) throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        inference.execute(InferenceService.Priority.QUERY, () -> {
+        inference.execute(priority, () -> {
             started.countDown();
             return release.await(10, TimeUnit.SECONDS);
         }, ActionListener.wrap(r -> {}, e -> {}));
@@ -132,12 +133,44 @@ public class InferenceServiceTests extends OpenSearchTestCase {
 
     /** One inference thread and a queue of {@code queueSize}; the query lane's default of one thread. */
     private void startPool(int queueSize) {
+        startPool(queueSize, "500ms");
+    }
+
+    private void startPool(int queueSize, String bulkYield) {
         Settings settings = Settings.builder()
             .put(InferenceThreadPool.SETTINGS_PREFIX + ".size", 1)
             .put(InferenceThreadPool.SETTINGS_PREFIX + ".queue_size", queueSize)
+            .put("plugins.realm.model.bulk_yield", bulkYield)
             .build();
         threadPool = new TestThreadPool(getTestName(), settings, InferenceThreadPool.executorBuilders(settings));
         inference = new InferenceService(null, threadPool, settings);
+    }
+
+    public void testIngestWaitsWhileAQuestionIsInFlight() throws Exception {
+        terminate(threadPool);
+        startPool(10, "10s");
+        Releasable question = inference.queryInFlight();
+        CountDownLatch bulkDone = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.BULK, () -> "bulk", ActionListener.wrap(r -> bulkDone.countDown(), e -> fail(e.toString())));
+        CountDownLatch queryDone = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.QUERY, () -> "query", ActionListener.wrap(r -> queryDone.countDown(), e -> fail(e.toString())));
+        assertTrue("query work is not held back", queryDone.await(10, TimeUnit.SECONDS));
+        assertFalse("the ingest batch waits for the question", bulkDone.await(300, TimeUnit.MILLISECONDS));
+        question.close();
+        assertTrue(bulkDone.await(10, TimeUnit.SECONDS));
+        question.close(); // a second close changes nothing
+    }
+
+    public void testIngestGoesOnAfterTheYieldTimeWhateverTheQuestions() throws Exception {
+        terminate(threadPool);
+        startPool(10, "200ms");
+        try (Releasable question = inference.queryInFlight()) {
+            long start = System.nanoTime();
+            CountDownLatch bulkDone = new CountDownLatch(1);
+            inference.execute(InferenceService.Priority.BULK, () -> "bulk", ActionListener.wrap(r -> bulkDone.countDown(), e -> fail(e.toString())));
+            assertTrue(bulkDone.await(10, TimeUnit.SECONDS));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), greaterThanOrEqualTo(150L));
+        }
     }
 
     public void testQueryWorkOvertakesWaitingBulkWork() throws Exception {
