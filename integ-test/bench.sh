@@ -123,17 +123,23 @@ if [[ ! -f "$CLASS_FILE" || "$SRC" -nt "$CLASS_FILE" || "$DIST_DIR/.realm-plugin
   log "compiled $(basename "$SRC")"
 fi
 bare_java() {
-  # The node's heap and collector; natives are configured by ModelRegistry (NativeLibraries) from the plugin home.
+  # bare_java MODEL ARGS...: the node's heap and collector; natives are configured by ModelRegistry (NativeLibraries)
+  # from the plugin home.
+  local m=$1 && shift
   "$JAVA21_HOME/bin/java" -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djna.nosys=true -Dfile.encoding=UTF-8 \
     --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$out/tmp" -Dlog4j2.level=error \
     -cp "$CP" org.opensearchrealm.bench.EncoderBench "$@" \
-    --home "$PLUGIN_HOME" --model "$model" --cache "$out/tmp/djl-cache"
+    --home "$PLUGIN_HOME" --model "$m" --cache "$out/tmp/djl-cache"
 }
+# the model that encodes the index's questions: the encoder's query_model (model.json) if it names one, as _realm does
+query_model=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("query_model") or d["id"])' \
+  "$PLUGIN_HOME/models/$model/model.json")
 
 if $url_given; then node_state="node at $url idle"; else node_state="no node running"; fi
 phase "3/$STEP_TOTAL bare query encode ($(basename "$questions"), $node_state)"
 rounds=$(bench_py questions --questions "$questions" --out "$out" --max "$max_questions" --rounds "$rounds")
-bare_java queries --in "$out/questions.jsonl" --out "$out/query_vectors.jsonl" --rounds "$rounds"
+log "questions are encoded by $query_model"
+bare_java "$query_model" queries --in "$out/questions.jsonl" --out "$out/query_vectors.jsonl" --rounds "$rounds"
 
 phase "4/$STEP_TOTAL node"
 node_pid=""
@@ -170,7 +176,7 @@ phase "8/$STEP_TOTAL bare passage encode ($node_state)"
 read -r threads batch intra < <(python3 -c 'import json,sys,os
 c=json.load(open(sys.argv[1]))["inference"]
 print(c["threads"] or os.cpu_count(), c["batch"], c["intra_op"])' "$out/ingest.json")
-bare_java passages --in "$out/passages.jsonl" --out "$out/bare.json" --threads "$threads" --batch "$batch" --intra-op "$intra"
+bare_java "$model" passages --in "$out/passages.jsonl" --out "$out/bare.json" --threads "$threads" --batch "$batch" --intra-op "$intra"
 
 phase "9/$STEP_TOTAL bare reader forward: $k full windows, the default reader against its fp32 ONNX export and the djl reader"
 # The reader without OpenSearch around it (reader_bare_p50_ms), and what int8 buys over fp32 on the same engine
