@@ -15,10 +15,12 @@ import org.opensearch.threadpool.ThreadPool;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -41,26 +43,14 @@ public class InferenceServiceTests extends OpenSearchTestCase {
     }
 
     public void testWorkRunsOnTheInferencePool() throws Exception {
-        AtomicReference<String> thread = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        inference.execute(InferenceService.Priority.QUERY, () -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
-            thread.set(name);
-            done.countDown();
-        }, e -> fail(e.toString())));
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        assertTrue(thread.get(), thread.get().contains("[" + InferenceThreadPool.NAME + "]") || thread.get().contains("[" + InferenceThreadPool.QUERY_LANE + "]"));
+        String thread = threadThatRuns(InferenceService.Priority.QUERY).get(10, TimeUnit.SECONDS);
+        assertTrue(thread, thread.contains("[" + InferenceThreadPool.NAME + "]") || thread.contains("[" + InferenceThreadPool.QUERY_LANE + "]"));
     }
 
     public void testAQueryRunsWhileBulkWorkOccupiesEveryInferenceThread() throws Exception {
         CountDownLatch release = occupyTheThread();
-        AtomicReference<String> thread = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        inference.execute(InferenceService.Priority.QUERY, () -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
-            thread.set(name);
-            done.countDown();
-        }, e -> fail(e.toString())));
-        assertTrue("the query must not wait for the bulk work", done.await(10, TimeUnit.SECONDS));
-        assertTrue(thread.get(), thread.get().contains("[" + InferenceThreadPool.QUERY_LANE + "]"));
+        String thread = threadThatRuns(InferenceService.Priority.QUERY).get(10, TimeUnit.SECONDS); // not after the bulk work
+        assertTrue(thread, thread.contains("[" + InferenceThreadPool.QUERY_LANE + "]"));
         release.countDown();
     }
 
@@ -68,20 +58,13 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         terminate(threadPool);
         startPool(10);
         CountDownLatch release = occupyTheThread();
-        AtomicReference<String> bulkThread = new AtomicReference<>();
-        CountDownLatch bulkDone = new CountDownLatch(1);
-        inference.execute(InferenceService.Priority.BULK, () -> Thread.currentThread().getName(), ActionListener.wrap(name -> {
-            bulkThread.set(name);
-            bulkDone.countDown();
-        }, e -> fail(e.toString())));
-        CountDownLatch queryDone = new CountDownLatch(1);
-        inference.execute(InferenceService.Priority.QUERY, () -> "query", ActionListener.wrap(r -> queryDone.countDown(), e -> fail(e.toString())));
-        assertTrue(queryDone.await(10, TimeUnit.SECONDS));
-        assertFalse("the lane is free, but the bulk work waits for an inference thread", bulkDone.await(200, TimeUnit.MILLISECONDS));
+        CompletableFuture<String> bulkThread = threadThatRuns(InferenceService.Priority.BULK);
+        threadThatRuns(InferenceService.Priority.QUERY).get(10, TimeUnit.SECONDS);
+        expectThrows(TimeoutException.class, () -> bulkThread.get(200, TimeUnit.MILLISECONDS)); // the lane is free, but not for it
         assertEquals(1, inference.waiting(InferenceService.Priority.BULK));
         release.countDown();
-        assertTrue(bulkDone.await(10, TimeUnit.SECONDS));
-        assertTrue(bulkThread.get(), bulkThread.get().contains("[" + InferenceThreadPool.NAME + "]"));
+        String thread = bulkThread.get(10, TimeUnit.SECONDS);
+        assertTrue(thread, thread.contains("[" + InferenceThreadPool.NAME + "]"));
     }
 
     public void testFullQueueRejectsWith429() throws Exception {
@@ -107,6 +90,13 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         assertTrue(done.await(10, TimeUnit.SECONDS));
         assertEquals(RestStatus.INTERNAL_SERVER_ERROR, ExceptionsHelper.status(failure.get()));
         assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("ai/djl/Missing"));
+    }
+
+    /** Work of {@code priority} whose result is the name of the thread that ran it. */
+    private CompletableFuture<String> threadThatRuns(InferenceService.Priority priority) {
+        CompletableFuture<String> thread = new CompletableFuture<>();
+        inference.execute(priority, () -> Thread.currentThread().getName(), ActionListener.wrap(thread::complete, thread::completeExceptionally));
+        return thread;
     }
 
     /** Blocks the one inference thread until the returned latch is counted down. */
