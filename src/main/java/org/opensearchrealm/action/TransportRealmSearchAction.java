@@ -93,12 +93,10 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         // ingest batches hold back while the question is in flight (plugins.realm.model.bulk_yield)
         Releasable inFlight = inference.queryInFlight();
         ActionListener<RealmSearchResponse> listener = ActionListener.runAfter(given, inFlight::close);
+        boolean warmUp = transportService.getThreadPool().getThreadContext().getTransient(SearchWarmUp.TRANSIENT) != null;
         try {
-            if (transportService.getThreadPool().getThreadContext().getTransient(SearchWarmUp.TRANSIENT) != null) {
-                search(task, request, start, listener); // the node's own warm-up: not a request to count
-                return;
-            }
-            search(task, request, start, ActionListener.wrap(response -> {
+            // the node's own warm-up is not a request to count
+            search(task, request, start, warmUp ? listener : ActionListener.wrap(response -> {
                 Reading reading = response.reading();
                 metrics.searchServed(
                     response.encodeMillis(),

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 /**
  * Loads, and so warms up ({@link WarmUp}), the models the cluster's REALM indices name before a request needs them:
  * when the node joins a cluster that has such indices, and when an index is created or given another reader. Every
- * node loads the indices' encoders (of passages and of questions) (any node may embed a query or a document); only nodes that read load the readers
+ * node loads the indices' encoders, of passages and of questions (any node may embed a query or a document); only nodes that read load the readers
  * (the ML nodes, or every node in a cluster without one). Each model is asked for once per node; a model that fails
  * to load here is logged and loaded (or reported) again by the first request that needs it. Runs on the cluster
  * applier thread, so it only hands the loads to the inference pool.

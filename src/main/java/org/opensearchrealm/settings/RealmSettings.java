@@ -24,8 +24,8 @@ public final class RealmSettings {
 
     /**
      * The reader a new REALM index gets when its creation names none: the project's own, shipped in the plugin zip,
-     * in its int8 ONNX export ({@code models/realm-reader-minilm-int8}: twice as fast as fp32 on ONNX Runtime at the
-     * same dev F1 within 0.1; the fp32 reader it was exported from, {@code realm-reader-minilm}, ships too). Creating
+     * in its int8 ONNX export ({@code models/realm-reader-minilm-int8}: about twice as fast as fp32 on ONNX Runtime, dev
+     * F1 within 0.2; the fp32 reader it was exported from, {@code realm-reader-minilm}, ships too). Creating
      * an index with {@code "reader": ""} gives one that only retrieves.
      */
     public static final String DEFAULT_READER = "realm-reader-minilm-int8";
@@ -43,7 +43,8 @@ public final class RealmSettings {
     );
 
     /**
-     * The embedding model that encodes an index's questions; empty (the default): the index's own model. Another model
+     * The embedding model that encodes an index's questions; empty (the default): the {@code query_model} that the
+     * index's model names in its model.json, else the index's own model. Another model
      * must put its vectors in the same space as the passages': the same network quantized (for example
      * {@code all-minilm-l6-v2-int8} for {@code all-minilm-l6-v2}), since the passages' vectors stay as they are.
      * Dynamic: it only changes how questions are encoded.
