@@ -21,19 +21,25 @@ import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPipelinePlugin;
+import org.opensearch.plugins.SearchPlugin;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.pipeline.SearchRequestProcessor;
+import org.opensearch.search.pipeline.SearchResponseProcessor;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 import org.opensearchrealm.action.CreateRealmIndexAction;
+import org.opensearchrealm.action.RealmAnswerAction;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.RealmStatsAction;
 import org.opensearchrealm.action.SearchWarmUp;
 import org.opensearchrealm.action.TransportCreateRealmIndexAction;
+import org.opensearchrealm.action.TransportRealmAnswerAction;
 import org.opensearchrealm.action.TransportRealmSearchAction;
 import org.opensearchrealm.action.TransportRealmStatsAction;
 import org.opensearchrealm.action.UnknownRealmSettingsFilter;
@@ -54,6 +60,11 @@ import org.opensearchrealm.rest.RestCreateRealmIndexAction;
 import org.opensearchrealm.rest.RestRealmSearchAction;
 import org.opensearchrealm.rest.RestRealmStatsAction;
 import org.opensearchrealm.retrieve.Retriever;
+import org.opensearchrealm.search.RealmAnswersProcessor;
+import org.opensearchrealm.search.RealmQueryBuilder;
+import org.opensearchrealm.search.RealmQueryRequestProcessor;
+import org.opensearchrealm.search.RealmSearchExt;
+import org.opensearchrealm.search.RetrievedPassagesQueryBuilder;
 import org.opensearchrealm.settings.ModelSettings;
 import org.opensearchrealm.settings.RealmSettings;
 
@@ -66,20 +77,22 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Wires the plugin: settings, the inference pool, models, the ingest processor, actions and REST handlers.
+ * Wires the plugin: settings, the inference pool, models, the ingest processor, actions and REST handlers, the
+ * {@code realm} query, {@code ext.realm} and the search pipeline processors.
  *
  * <p>The plugin registers no node role: nodes whose {@code node.roles} name {@code ml} read the passages of
  * {@code _realm} requests (see {@link ReadNodeSelector}), whether the role is the dynamic
  * role OpenSearch makes of an unknown name or the one the ml-commons plugin registers, so both plugins can be
  * installed together.
  */
-public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
+public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin, SearchPipelinePlugin {
 
     private final Settings settings;
     private final RealmMetrics metrics = new RealmMetrics();
     private volatile InferenceService inference;
     private ModelRegistry models;
     private BulkUpdateFilter bulkUpdates;
+    private volatile ClusterService clusterService;
 
     public RealmPlugin(Settings settings) {
         this.settings = settings;
@@ -111,6 +124,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
+        this.clusterService = clusterService;
         Path home = ModelSettings.PLUGIN_HOME.exists(settings)
             ? Path.of(ModelSettings.PLUGIN_HOME.get(settings))
             : environment.pluginsDir().resolve("opensearch-realm");
@@ -137,6 +151,34 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
     }
 
     @Override
+    public List<QuerySpec<?>> getQueries() {
+        return List.of(
+            new QuerySpec<>(RealmQueryBuilder.NAME, RealmQueryBuilder::new, RealmQueryBuilder::fromXContent),
+            new QuerySpec<>(RetrievedPassagesQueryBuilder.NAME, RetrievedPassagesQueryBuilder::new, RetrievedPassagesQueryBuilder::fromXContent)
+        );
+    }
+
+    @Override
+    public List<SearchExtSpec<?>> getSearchExts() {
+        return List.of(new SearchExtSpec<>(RealmSearchExt.NAME, RealmSearchExt::new, RealmSearchExt::fromXContent));
+    }
+
+    @Override
+    public Map<String, org.opensearch.search.pipeline.Processor.Factory<SearchRequestProcessor>> getRequestProcessors(
+        SearchPipelinePlugin.Parameters parameters
+    ) {
+        return Map.of(RealmQueryRequestProcessor.TYPE, new RealmQueryRequestProcessor.Factory());
+    }
+
+    @Override
+    public Map<String, org.opensearch.search.pipeline.Processor.Factory<SearchResponseProcessor>> getResponseProcessors(
+        SearchPipelinePlugin.Parameters parameters
+    ) {
+        // pipelines may be built before createComponents: the cluster state is reached lazily
+        return Map.of(RealmAnswersProcessor.TYPE, new RealmAnswersProcessor.Factory(() -> parameters.client, () -> clusterService.state()));
+    }
+
+    @Override
     public List<ActionFilter> getActionFilters() {
         // built in createComponents, which a node runs before it asks for filters
         return bulkUpdates == null ? List.of(new UnknownRealmSettingsFilter()) : List.of(bulkUpdates, new UnknownRealmSettingsFilter());
@@ -147,6 +189,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin {
         return List.of(
             new ActionHandler<>(CreateRealmIndexAction.INSTANCE, TransportCreateRealmIndexAction.class),
             new ActionHandler<>(RealmSearchAction.INSTANCE, TransportRealmSearchAction.class),
+            new ActionHandler<>(RealmAnswerAction.INSTANCE, TransportRealmAnswerAction.class),
             new ActionHandler<>(ReadAction.INSTANCE, TransportReadAction.class),
             new ActionHandler<>(RealmStatsAction.INSTANCE, TransportRealmStatsAction.class)
         );

@@ -40,6 +40,7 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
     private final int passageTokens;
     private final int overlapTokens;
     private final Settings indexSettings;
+    private boolean searchPipeline;
 
     public CreateRealmIndexRequest(String index, String sourceField, String model, int passageTokens, int overlapTokens, Settings indexSettings) {
         this(index, sourceField, model, RealmSettings.DEFAULT_READER, passageTokens, overlapTokens, indexSettings);
@@ -72,6 +73,7 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         passageTokens = in.readVInt();
         overlapTokens = in.readVInt();
         indexSettings = Settings.readSettingsFromStream(in);
+        searchPipeline = in.readBoolean();
     }
 
     @Override
@@ -84,6 +86,7 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         out.writeVInt(passageTokens);
         out.writeVInt(overlapTokens);
         Settings.writeSettingsToStream(indexSettings, out);
+        out.writeBoolean(searchPipeline);
     }
 
     @Override
@@ -119,7 +122,8 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
             } else if (full.startsWith("index.realm.") && RealmSettings.all().stream().noneMatch(s -> s.getKey().equals(full))) {
                 e = addValidationError(UnknownRealmSettingsFilter.unknownSetting(key, List.copyOf(USER_SETTINGS)), e);
             } else if (USER_SETTINGS.contains(full) == false
-                && (full.startsWith("index.realm.") || full.equals("index.default_pipeline") || full.equals("index.knn"))) {
+                && (full.startsWith("index.realm.") || full.equals("index.default_pipeline") || full.equals("index.knn")
+                    || (searchPipeline && full.equals(SEARCH_DEFAULT_PIPELINE)))) {
                     e = addValidationError("setting [" + key + "] is set by the plugin and cannot be given", e);
                 }
         }
@@ -135,6 +139,31 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
         .filter(s -> s.hasIndexScope() && s.isDynamic() && s != RealmSettings.INDEX_READER)
         .map(Setting::getKey)
         .collect(Collectors.toUnmodifiableSet());
+
+    /** The index setting that names the search pipeline of searches that name none. */
+    static final String SEARCH_DEFAULT_PIPELINE = "index.search.default_pipeline";
+
+    /**
+     * Whether to give the index a default search pipeline ({@link #searchPipelineId}) that turns plain query text into
+     * a {@code realm} query and adds answers to the response, so that any {@code _search} client gets REALM.
+     */
+    public boolean searchPipeline() {
+        return searchPipeline;
+    }
+
+    public CreateRealmIndexRequest searchPipeline(boolean searchPipeline) {
+        this.searchPipeline = searchPipeline;
+        return this;
+    }
+
+    /** The processor types of that pipeline (the {@code search} package's processors). */
+    public static final String QUERY_PROCESSOR = "realm_query";
+    public static final String ANSWERS_PROCESSOR = "realm_answers";
+
+    /** The index's default search pipeline, when the request asks for one. */
+    public static String searchPipelineId(String index) {
+        return "realm-" + index + "-search";
+    }
 
     /** The pipeline that cuts and embeds the index's documents. */
     public static String pipelineId(String index) {
@@ -178,6 +207,9 @@ public final class CreateRealmIndexRequest extends ActionRequest implements Indi
             .put(RealmSettings.INDEX_SOURCE_FIELD.getKey(), sourceField);
         if (reader.isEmpty() == false) {
             builder.put(RealmSettings.INDEX_READER.getKey(), reader);
+        }
+        if (searchPipeline) {
+            builder.put(SEARCH_DEFAULT_PIPELINE, searchPipelineId(index));
         }
         return builder.build();
     }

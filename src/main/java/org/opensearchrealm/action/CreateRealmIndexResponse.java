@@ -19,8 +19,15 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
     private final String model;
     private final int dimension;
     private final String reader;
+    private final String searchPipeline;
 
     public CreateRealmIndexResponse(String index, String pipeline, String model, int dimension, String reader) {
+        this(index, pipeline, model, dimension, reader, "");
+    }
+
+    /** @param searchPipeline the index's default search pipeline; empty for none */
+    public CreateRealmIndexResponse(String index, String pipeline, String model, int dimension, String reader, String searchPipeline) {
+        this.searchPipeline = searchPipeline;
         this.index = index;
         this.pipeline = pipeline;
         this.model = model;
@@ -35,6 +42,7 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
         model = in.readString();
         dimension = in.readVInt();
         reader = in.readString();
+        searchPipeline = in.readString();
     }
 
     @Override
@@ -44,6 +52,7 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
         out.writeString(model);
         out.writeVInt(dimension);
         out.writeString(reader);
+        out.writeString(searchPipeline);
     }
 
     public String index() {
@@ -54,7 +63,11 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
         return reader;
     }
 
-    /** {@code reader} only when the index has one. */
+    public String searchPipeline() {
+        return searchPipeline;
+    }
+
+    /** {@code reader} and {@code search_pipeline} only when the index has one. */
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject()
@@ -65,6 +78,9 @@ public final class CreateRealmIndexResponse extends ActionResponse implements To
             .field("dimension", dimension);
         if (reader.isEmpty() == false) {
             builder.field("reader", reader);
+        }
+        if (searchPipeline.isEmpty() == false) {
+            builder.field("search_pipeline", searchPipeline);
         }
         return builder.endObject();
     }

@@ -108,6 +108,29 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
             out.writeDouble(noAnswerThreshold);
             out.writeVInt(passagesRead);
         }
+
+        /**
+         * The answers as fields of the object being written ({@code answers}, {@code no_answer_probability},
+         * {@code no_answer}), or {@code reader_error}; with {@code explain}, the reader's details too.
+         */
+        public void answerFields(XContentBuilder builder, Params params) throws IOException {
+            if (answers() != null) {
+                answers().toXContent(builder, params);
+            } else {
+                builder.field("reader_error");
+                error().toXContent(builder, params);
+            }
+            if (explain()) {
+                builder.startObject("reader").field("model", reader());
+                if (node() != null) {
+                    builder.field("node", node());
+                }
+                builder.field("attempts", attempts())
+                    .field("no_answer_threshold", noAnswerThreshold())
+                    .field("passages_read", passagesRead())
+                    .endObject();
+            }
+        }
     }
 
     private final long tookMillis;
@@ -194,22 +217,7 @@ public final class RealmSearchResponse extends ActionResponse implements ToXCont
         }
         builder.endArray();
         if (reading != null) {
-            if (reading.answers() != null) {
-                reading.answers().toXContent(builder, params);
-            } else {
-                builder.field("reader_error");
-                reading.error().toXContent(builder, params);
-            }
-            if (reading.explain()) {
-                builder.startObject("reader").field("model", reading.reader());
-                if (reading.node() != null) {
-                    builder.field("node", reading.node());
-                }
-                builder.field("attempts", reading.attempts())
-                    .field("no_answer_threshold", reading.noAnswerThreshold())
-                    .field("passages_read", reading.passagesRead())
-                    .endObject();
-            }
+            reading.answerFields(builder, params);
         }
         return builder.endObject();
     }

@@ -9,6 +9,8 @@ import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.action.admin.indices.create.CreateIndexRequest;
 import org.opensearch.action.ingest.DeletePipelineRequest;
 import org.opensearch.action.ingest.PutPipelineRequest;
+import org.opensearch.action.search.DeleteSearchPipelineRequest;
+import org.opensearch.action.search.PutSearchPipelineRequest;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cluster.service.ClusterService;
@@ -77,12 +79,59 @@ public final class TransportCreateRealmIndexAction extends HandledTransportActio
             listener.onFailure(e);
             return;
         }
+        String searchPipeline = request.searchPipeline() ? CreateRealmIndexRequest.searchPipelineId(request.index()) : "";
         client.admin().cluster().putPipeline(putPipeline, ActionListener.wrap(ack -> {
-            client.admin().indices().create(createIndex, ActionListener.wrap(created -> {
-                logger.info("created REALM index [{}] over field [{}] with model [{}]", request.index(), request.sourceField(), model.id());
-                listener.onResponse(new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.encoder().dimension(), request.reader()));
+            putSearchPipeline(request, searchPipeline, ActionListener.wrap(searchAck -> {
+                client.admin().indices().create(createIndex, ActionListener.wrap(created -> {
+                    logger.info("created REALM index [{}] over field [{}] with model [{}]", request.index(), request.sourceField(), model.id());
+                    listener.onResponse(
+                        new CreateRealmIndexResponse(request.index(), pipeline, model.id(), model.encoder().dimension(), request.reader(), searchPipeline)
+                    );
+                }, e -> removeSearchPipeline(searchPipeline, e, ActionListener.wrap(r -> {}, cause -> removePipeline(pipeline, cause, listener)))));
             }, e -> removePipeline(pipeline, e, listener)));
         }, listener::onFailure));
+    }
+
+    /** The default search pipeline, when the request asks for one: the question typed as text is asked of REALM. */
+    private void putSearchPipeline(CreateRealmIndexRequest request, String id, ActionListener<Void> listener) {
+        if (id.isEmpty()) {
+            listener.onResponse(null);
+            return;
+        }
+        try {
+            XContentBuilder definition = JsonXContent.contentBuilder()
+                .startObject()
+                .field("description", "Asks REALM index [" + request.index() + "] the question of a search's query text, and adds the answers")
+                .startArray("request_processors")
+                .startObject()
+                .startObject(CreateRealmIndexRequest.QUERY_PROCESSOR)
+                .endObject()
+                .endObject()
+                .endArray()
+                .startArray("response_processors")
+                .startObject()
+                .startObject(CreateRealmIndexRequest.ANSWERS_PROCESSOR)
+                .endObject()
+                .endObject()
+                .endArray()
+                .endObject();
+            PutSearchPipelineRequest put = new PutSearchPipelineRequest(id, BytesReference.bytes(definition), MediaTypeRegistry.JSON);
+            client.admin().cluster().putSearchPipeline(put, ActionListener.map(listener, ack -> null));
+        } catch (Exception e) {
+            listener.onFailure(e);
+        }
+    }
+
+    /** Removes the search pipeline again (when there is one), then fails with the cause. */
+    private void removeSearchPipeline(String id, Exception cause, ActionListener<Void> listener) {
+        if (id.isEmpty()) {
+            listener.onFailure(cause);
+            return;
+        }
+        client.admin().cluster().deleteSearchPipeline(new DeleteSearchPipelineRequest(id), ActionListener.wrap(ack -> listener.onFailure(cause), e -> {
+            cause.addSuppressed(e);
+            listener.onFailure(cause);
+        }));
     }
 
     private void removePipeline(String pipeline, Exception cause, ActionListener<CreateRealmIndexResponse> listener) {

@@ -57,7 +57,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private final IndexNameExpressionResolver resolver;
     private final InferenceService inference;
     private final Retriever retriever;
-    private final ReadDispatcher reads;
+    private final PassageReading reading;
     private final RealmMetrics metrics;
     private volatile int maxK;
     private volatile int maxQueryChars;
@@ -80,7 +80,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
         this.inference = inference;
         this.retriever = retriever;
         this.metrics = metrics;
-        this.reads = reads;
+        this.reading = new PassageReading(transportService, clusterService, inference, reads);
         maxK = RealmSettings.MAX_K.get(clusterService.getSettings());
         maxQueryChars = RealmSettings.MAX_QUERY_CHARS.get(clusterService.getSettings());
         clusterService.getClusterSettings().addSettingsUpdateConsumer(RealmSettings.MAX_K, v -> maxK = v);
@@ -117,7 +117,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     private void search(Task task, RealmSearchRequest request, long start, ActionListener<RealmSearchResponse> listener) {
         String modelId;
         String queryModelId;
-        ReadConfig readConfig;
+        PassageReading.ReadConfig readConfig;
         Retriever.Plan plan;
         Map<String, String> sourceFields;
         try {
@@ -126,7 +126,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             String[] concrete = resolver.concreteIndexNames(state, request);
             modelId = modelOf(state, concrete, explicitIndices(state, request));
             queryModelId = modelId == null ? null : queryModelOf(state, concrete, modelId, inference::descriptor);
-            readConfig = readConfig(state, concrete, request.read(), request.readMass(), this::calibratedThreshold);
+            readConfig = reading.readConfig(state, concrete, request.read(), request.readMass());
             plan = retrievalPlan(state, concrete, request.retrieval());
             sourceFields = sourceFields(state, concrete);
         } catch (Exception e) {
@@ -147,9 +147,10 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
                     listener.onResponse(new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages()));
                     return;
                 }
-                read(task, request, readConfig, retrieval, ActionListener.wrap(reading -> {
+                PassageReading.Question asked = new PassageReading.Question(request.query(), request.numAnswers(), request.explain());
+                reading.read(task, asked, readConfig, retrieval, ActionListener.wrap(read -> {
                     listener.onResponse(
-                        new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages(), reading)
+                        new RealmSearchResponse(millisSince(start), encodeMillis, searchMillis, retrieval.passages(), read)
                     );
                 }, listener::onFailure));
             }, listener::onFailure));
@@ -201,157 +202,6 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
             planIndex = index;
         }
         return plan != null ? plan : new Retriever.Plan(RealmSettings.RetrievalMode.DENSE, RealmSettings.Fusion.CONVEX, 1.0, 0, "");
-    }
-
-    /** Spans asked for per passage, at least: more than the answers, so that answers read in several passages add up. */
-    static final int SPANS_PER_PASSAGE = 5;
-
-    /**
-     * The indices' reading settings: the reader, the strictest no-answer threshold, the longest answer allowed, the
-     * sharpest retrieval temperature, the largest share of p(z | q) to read (or the request's).
-     */
-    record ReadConfig(String reader, double noAnswerThreshold, int maxAnswerTokens, double temperature, double readMass) {}
-
-    /**
-     * How to read the passages of the REALM indices among {@code indices}, or null not to read them: when
-     * {@code read} is false, or null and the indices have no reader. They must share one reader (or all have none);
-     * {@code read: true} on indices without a reader is an error.
-     */
-    static ReadConfig readConfig(
-        ClusterState state,
-        String[] indices,
-        Boolean read,
-        Double requestReadMass,
-        ToDoubleFunction<String> calibratedThreshold
-    ) {
-        if (Boolean.FALSE.equals(read)) {
-            return null;
-        }
-        String reader = null;
-        String readerIndex = null;
-        double threshold = 1.0;
-        int maxAnswerTokens = 1;
-        double temperature = Double.MAX_VALUE;
-        double readMass = 0;
-        for (String index : indices) {
-            Settings settings = state.metadata().index(index).getSettings();
-            if (RealmSettings.INDEX_MODEL.get(settings).isEmpty()) {
-                continue; // not a REALM index: skipped or refused by modelOf
-            }
-            String indexReader = RealmSettings.INDEX_READER.get(settings);
-            if (reader != null && reader.equals(indexReader) == false) {
-                throw new IllegalArgumentException(
-                    "indices ["
-                        + readerIndex
-                        + "] and ["
-                        + index
-                        + "] use different readers ["
-                        + describeReader(reader)
-                        + "] and ["
-                        + describeReader(indexReader)
-                        + "] ("
-                        + RealmSettings.INDEX_READER.getKey()
-                        + "); ask them separately, or set [read] to false"
-                );
-            }
-            reader = indexReader;
-            readerIndex = index;
-            threshold = Math.min(
-                threshold,
-                RealmSettings.INDEX_NO_ANSWER_THRESHOLD.exists(settings) || indexReader.isEmpty()
-                    ? RealmSettings.INDEX_NO_ANSWER_THRESHOLD.get(settings)
-                    : calibratedThreshold.applyAsDouble(indexReader)
-            );
-            maxAnswerTokens = Math.max(maxAnswerTokens, RealmSettings.INDEX_MAX_ANSWER_TOKENS.get(settings));
-            temperature = Math.min(temperature, RealmSettings.INDEX_RETRIEVAL_TEMPERATURE.get(settings));
-            readMass = Math.max(readMass, RealmSettings.INDEX_READ_MASS.get(settings));
-        }
-        if (reader == null) {
-            return null; // no REALM index
-        }
-        if (reader.isEmpty()) {
-            if (Boolean.TRUE.equals(read)) {
-                throw new IllegalArgumentException(
-                    "[read] is true but index ["
-                        + readerIndex
-                        + "] has no reader; set ["
-                        + RealmSettings.INDEX_READER.getKey()
-                        + "] to an extractive_qa model"
-                );
-            }
-            return null;
-        }
-        return new ReadConfig(reader, threshold, maxAnswerTokens, temperature, requestReadMass != null ? requestReadMass : readMass);
-    }
-
-    /**
-     * The no-answer threshold the reader's model.json gives, for indices that set none; 1 when it gives none or is not
-     * a reader here (the read then reports the reader's error).
-     */
-    private double calibratedThreshold(String readerId) {
-        try {
-            ModelDescriptor descriptor = inference.descriptor(readerId, ModelDescriptor.Task.EXTRACTIVE_QA);
-            return descriptor.reader() == null ? RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD : descriptor.reader().noAnswerThreshold();
-        } catch (ModelException e) {
-            return RealmSettings.DEFAULT_NO_ANSWER_THRESHOLD;
-        }
-    }
-
-    private static String describeReader(String reader) {
-        return reader.isEmpty() ? "none" : reader;
-    }
-
-    /** Reads the retrieved passages and scores the answers; a failed read becomes a reading with an error. */
-    private void read(Task task, RealmSearchRequest request, ReadConfig config, Retriever.Retrieval retrieval, ActionListener<Reading> listener) {
-        long start = System.nanoTime();
-        AnswerScorer scorer = new AnswerScorer(
-            request.numAnswers(),
-            config.temperature(),
-            config.noAnswerThreshold(),
-            request.explain()
-        );
-        List<RetrievedPassage> retrieved = retrieval.passages();
-        // adaptive reading: the most probable passages, best first, that hold the read mass; answers marginalise over them
-        List<RetrievedPassage> passages = retrieved.subList(0, AnswerScorer.passagesToRead(retrieved, config.temperature(), config.readMass()));
-        if (passages.isEmpty()) { // nothing to read: "no answer", without asking any node
-            listener.onResponse(Reading.answered(config.reader(), 0, scorer.score(passages, List.of()), null, 0, request.explain(), config.noAnswerThreshold(), 0));
-            return;
-        }
-        ReadRequest readRequest = new ReadRequest(
-            config.reader(),
-            request.query(),
-            passages.stream().map(p -> p.text() == null ? "" : p.text()).toList(),
-            config.maxAnswerTokens(),
-            Math.max(request.numAnswers(), SPANS_PER_PASSAGE)
-        );
-        reads.read(transportService, task, readRequest, () -> ReadNodeSelector.passageHolders(clusterService.state(), retrieval.shards()), ActionListener.wrap(outcome -> {
-            double millis = (System.nanoTime() - start) / 1e6;
-            if (outcome.ok() == false) {
-                listener.onResponse(
-                    Reading.failed(config.reader(), millis, outcome.error(), outcome.attempts(), request.explain(), config.noAnswerThreshold(), passages.size())
-                );
-                return;
-            }
-            Reading reading;
-            try {
-                Answers answers = scorer.score(passages, outcome.readings());
-                reading = Reading.answered(
-                    config.reader(),
-                    millis,
-                    answers,
-                    outcome.node(),
-                    outcome.attempts(),
-                    request.explain(),
-                    config.noAnswerThreshold(),
-                    passages.size()
-                );
-            } catch (Exception e) { // readings that do not fit the passages: a broken reader, reported like one
-                logger.warn("the readings of node [" + outcome.node() + "] do not fit the passages", e);
-                ReaderError error = ReaderError.of(e, List.of(outcome.node()));
-                reading = Reading.failed(config.reader(), millis, error, outcome.attempts(), request.explain(), config.noAnswerThreshold(), passages.size());
-            }
-            listener.onResponse(reading);
-        }, listener::onFailure));
     }
 
     private void checkLimits(RealmSearchRequest request) {
@@ -441,7 +291,7 @@ public final class TransportRealmSearchAction extends HandledTransportAction<Rea
     }
 
     /** The source field of each REALM index among {@code indices}: the text its passages must be found in. */
-    static Map<String, String> sourceFields(ClusterState state, String[] indices) {
+    public static Map<String, String> sourceFields(ClusterState state, String[] indices) {
         Map<String, String> fields = new HashMap<>();
         for (String index : indices) {
             Settings settings = state.metadata().index(index).getSettings();

@@ -53,7 +53,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
             body.passageTokens,
             body.overlapTokens,
             body.settings
-        );
+        ).searchPipeline(body.searchPipeline);
         return channel -> client.execute(CreateRealmIndexAction.INSTANCE, create, new RestToXContentListener<>(channel));
     }
 
@@ -65,6 +65,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
         int passageTokens = PassageProcessorFactory.DEFAULT_PASSAGE_TOKENS;
         int overlapTokens = PassageProcessorFactory.DEFAULT_OVERLAP_TOKENS;
         Settings settings = Settings.EMPTY;
+        boolean searchPipeline;
 
         void read(String field, XContentParser parser) throws IOException {
             switch (field) {
@@ -73,6 +74,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
                 case "reader" -> reader = RestParsing.string(parser, field);
                 case PassageProcessorFactory.PASSAGE_TOKENS -> passageTokens = RestParsing.integer(parser, field);
                 case PassageProcessorFactory.OVERLAP_TOKENS -> overlapTokens = RestParsing.integer(parser, field);
+                case "search_pipeline" -> searchPipeline = RestParsing.bool(parser, field);
                 case "settings" -> {
                     RestParsing.expect(parser, XContentParser.Token.START_OBJECT, field);
                     settings = Settings.fromXContent(parser);
@@ -85,6 +87,7 @@ public final class RestCreateRealmIndexAction extends BaseRestHandler {
                     "reader",
                     PassageProcessorFactory.PASSAGE_TOKENS,
                     PassageProcessorFactory.OVERLAP_TOKENS,
+                    "search_pipeline",
                     "settings"
                 );
             }

@@ -65,6 +65,9 @@ public final class Retriever {
         RealmMapping.PASSAGES + "." + RealmMapping.START,
         RealmMapping.PASSAGES + "." + RealmMapping.END };
 
+    /** The search pipeline id that runs no pipeline, not even an index's default one. */
+    public static final String NO_SEARCH_PIPELINE = "_none";
+
     private final Client client;
 
     public Retriever(Client client) {
@@ -178,15 +181,21 @@ public final class Retriever {
         int n,
         ActionListener<Retrieval> listener
     ) {
-        SearchRequest search = new SearchRequest(indices).indicesOptions(indicesOptions).source(source(query, n, sourceFields.values()));
+        SearchRequest search = new SearchRequest(indices).indicesOptions(indicesOptions)
+            .source(source(query, n, sourceFields.values()))
+            .pipeline(NO_SEARCH_PIPELINE); // the indices' default search pipeline may hold REALM's own processors
+
         client.search(
             search,
             ActionListener.wrap(response -> listener.onResponse(topPassages(response, n, sourceFields, knn)), listener::onFailure)
         );
     }
 
-    /** A document's score is its best passage's; its passages that match come back as inner hits, {@code n} at most. */
-    private static NestedQueryBuilder nested(QueryBuilder passageQuery, int n) {
+    /**
+     * A document's score is its best passage's; its passages that match come back as inner hits, {@code n} at most,
+     * with what {@link #topPassages} reads of them.
+     */
+    public static NestedQueryBuilder nested(QueryBuilder passageQuery, int n) {
         return new NestedQueryBuilder(RealmMapping.PASSAGES, passageQuery, ScoreMode.Max)
             .ignoreUnmapped(true) // a wildcard may also match indices without passages: they contribute nothing
             .innerHit(new InnerHitBuilder().setSize(n).setFetchSourceContext(new FetchSourceContext(true, PASSAGE_FIELDS, null)));
@@ -251,7 +260,7 @@ public final class Retriever {
      * The top k passages across the hits. k-NN scores are mapped back to inner products; a BM25 passage scores its own
      * score plus what its document scores above its best passage (its title's match, {@link #bm25}).
      */
-    static Retrieval topPassages(SearchResponse response, int k, Map<String, String> sourceFields, boolean knn) {
+    public static Retrieval topPassages(SearchResponse response, int k, Map<String, String> sourceFields, boolean knn) {
         List<Found> passages = new ArrayList<>();
         for (SearchHit hit : response.getHits()) {
             SearchHits inner = hit.getInnerHits() == null ? null : hit.getInnerHits().get(RealmMapping.PASSAGES);
@@ -320,7 +329,12 @@ public final class Retriever {
     }
 
     /** Undoes the k-NN plugin's mapping of inner products to non-negative scores (1 + ip, or 1 / (1 - ip) below 0). */
-    static float innerProduct(float knnScore) {
+    public static float innerProduct(float knnScore) {
         return knnScore >= 1f ? knnScore - 1f : 1f - 1f / knnScore;
+    }
+
+    /** The k-NN plugin's mapping of an inner product to a positive score, which {@link #innerProduct} undoes. */
+    public static float knnScore(float innerProduct) {
+        return innerProduct >= 0f ? 1f + innerProduct : 1f / (1f - innerProduct);
     }
 }

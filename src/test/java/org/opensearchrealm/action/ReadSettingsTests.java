@@ -16,7 +16,7 @@ import org.opensearchrealm.model.ModelTestSupport;
 import org.opensearchrealm.retrieve.Retriever;
 import org.opensearchrealm.settings.RealmSettings.Fusion;
 import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
-import org.opensearchrealm.action.TransportRealmSearchAction.ReadConfig;
+import org.opensearchrealm.action.PassageReading.ReadConfig;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -57,45 +57,45 @@ public class ReadSettingsTests extends OpenSearchTestCase {
             )
             .build();
 
-        assertEquals(new ReadConfig("qa", 1.0, 30, 0.1, 0.98), TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null, null, r -> 1.0));
+        assertEquals(new ReadConfig("qa", 1.0, 30, 0.1, 0.98), PassageReading.readConfig(state, new String[] { "qa1" }, null, null, r -> 1.0));
         assertEquals(
             "the strictest threshold, the longest answers, the sharpest temperature, the largest read mass",
             new ReadConfig("qa", 0.4, 50, 0.02, 1.0),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "qa2", "plain" }, null, null, r -> 1.0)
+            PassageReading.readConfig(state, new String[] { "qa1", "qa2", "plain" }, null, null, r -> 1.0)
         );
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, false, null, r -> 1.0));
+        assertNull(PassageReading.readConfig(state, new String[] { "qa1" }, false, null, r -> 1.0));
         assertEquals(
             "an index without its own threshold takes its reader's calibrated one",
             new ReadConfig("qa", 0.7, 30, 0.1, 0.98),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa1" }, null, null, r -> r.equals("qa") ? 0.7 : 1.0)
+            PassageReading.readConfig(state, new String[] { "qa1" }, null, null, r -> r.equals("qa") ? 0.7 : 1.0)
         );
         assertEquals(
             "an index's own threshold wins over its reader's",
             new ReadConfig("qa", 0.4, 50, 0.02, 1.0),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa2" }, null, null, r -> 0.1)
+            PassageReading.readConfig(state, new String[] { "qa2" }, null, null, r -> 0.1)
         );
         assertEquals(
             "the request's read mass wins",
             new ReadConfig("qa", 0.4, 50, 0.02, 0.5),
-            TransportRealmSearchAction.readConfig(state, new String[] { "qa2" }, null, 0.5, r -> 1.0)
+            PassageReading.readConfig(state, new String[] { "qa2" }, null, 0.5, r -> 1.0)
         );
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, null, null, r -> 1.0));
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "plain" }, true, null, r -> 1.0));
-        assertNull(TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, false, null, r -> 1.0));
+        assertNull(PassageReading.readConfig(state, new String[] { "retrieval" }, null, null, r -> 1.0));
+        assertNull(PassageReading.readConfig(state, new String[] { "plain" }, true, null, r -> 1.0));
+        assertNull(PassageReading.readConfig(state, new String[] { "qa1", "retrieval" }, false, null, r -> 1.0));
 
         IllegalArgumentException none = expectThrows(
             IllegalArgumentException.class,
-            () -> TransportRealmSearchAction.readConfig(state, new String[] { "retrieval" }, true, null, r -> 1.0)
+            () -> PassageReading.readConfig(state, new String[] { "retrieval" }, true, null, r -> 1.0)
         );
         assertTrue(none.getMessage(), none.getMessage().contains("[read] is true but index [retrieval] has no reader"));
         IllegalArgumentException mixed = expectThrows(
             IllegalArgumentException.class,
-            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "other" }, null, null, r -> 1.0)
+            () -> PassageReading.readConfig(state, new String[] { "qa1", "other" }, null, null, r -> 1.0)
         );
         assertTrue(mixed.getMessage(), mixed.getMessage().contains("use different readers [qa] and [other-qa]"));
         IllegalArgumentException partly = expectThrows(
             IllegalArgumentException.class,
-            () -> TransportRealmSearchAction.readConfig(state, new String[] { "qa1", "retrieval" }, null, null, r -> 1.0)
+            () -> PassageReading.readConfig(state, new String[] { "qa1", "retrieval" }, null, null, r -> 1.0)
         );
         assertTrue(partly.getMessage(), partly.getMessage().contains("[qa] and [none]"));
     }

@@ -60,7 +60,7 @@ public abstract class RealmRestSupport extends OpenSearchRestTestCase {
     static final String SMALL_PASSAGES = "{\"passage_tokens\":48,\"overlap_tokens\":8,\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0}}";
 
     /**
-     * The pipelines of REALM indices outlive their index: each test starts without them. Not when a test keeps the
+     * The pipelines of REALM indices (ingest and search) outlive their index: each test starts without them. Not when a test keeps the
      * cluster (the security tests make their users, roles and indices once).
      */
     @After
@@ -69,6 +69,17 @@ public abstract class RealmRestSupport extends OpenSearchRestTestCase {
             return;
         }
         wipeAllIndices(); // first, so no index still names the pipelines as its default
+        try {
+            for (String id : entityAsMap(adminClient().performRequest(new Request("GET", "/_search/pipeline"))).keySet()) {
+                if (id.startsWith("realm-")) {
+                    adminClient().performRequest(new Request("DELETE", "/_search/pipeline/" + URLEncoder.encode(id, StandardCharsets.UTF_8)));
+                }
+            }
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+                throw e;
+            }
+        }
         Response pipelines;
         try {
             pipelines = adminClient().performRequest(new Request("GET", "/_ingest/pipeline"));
