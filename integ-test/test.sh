@@ -2,7 +2,8 @@
 # The README's test command: every layer of tests, from unit tests to a real node that has no network.
 #   1. unit and internal-cluster tests (Surefire), and the plugin zip (its jar holds no tool or test class)
 #   2. a distribution assembled from Maven Central with k-NN and the zip
-#   3. REST tests (Failsafe, *IT) against a real node of that distribution
+#   3. REST tests (Failsafe, *IT) against a real node of that distribution, then the Dashboards-contract test
+#      (dashboards-contract-test.sh: Discover's request from a page in headless Chromium) against the same node
 #   4. security REST tests against a node of a second distribution with the security plugin (security-test.sh)
 #   5. fault tests (fault-test.sh): broken and failing models, a node restart, a reading node killed in a cluster
 #   6. the differential test (differential-test.sh): the same seeded document API requests to a node with the plugin
@@ -22,7 +23,8 @@ LOG_TAG=test
 
 # REALM_TEST_PORT: another port, so that two checkouts can run this at once. Nodes use HTTP ports REST_PORT..+8 and
 # transport ports REST_PORT+100..+108: the REST node, the load node, the fault tests' nodes from +2, the security
-# node +6, and the differential test's plugin and stock nodes +7 and +8.
+# node +6, and the differential test's plugin and stock nodes +7 and +8; the Dashboards-contract test's page is
+# served on REST_PORT+9.
 # The defaults (9250.., 9350..) stay clear of the demo node's 9200 and 9300.
 REST_PORT=${REALM_TEST_PORT:-9250}
 LOAD_PORT=$((REST_PORT + 1))
@@ -44,7 +46,7 @@ python3 "$IT_DIR/zip-check.py" "$zip" || zip_rc=$?
 step 2 "assembling the distribution with $zip"
 "$IT_DIR/assemble.sh" --plugin "$zip"
 
-step 3 "REST tests against a real node on 127.0.0.1:$REST_PORT"
+step 3 "REST tests, then the Dashboards-contract test, against a real node on 127.0.0.1:$REST_PORT"
 trap '"$IT_DIR/node.sh" stop --name "$REST_NODE" >/dev/null 2>&1 || true' EXIT
 # the tiny QA fixture as an operator reader, so that the REST tests can read answers; RealmReindexIT reindexes from
 # the node itself as a remote cluster
@@ -52,6 +54,9 @@ trap '"$IT_DIR/node.sh" stop --name "$REST_NODE" >/dev/null 2>&1 || true' EXIT
   --model src/test/resources/models/tiny-qa-pick --setting "reindex.remote.allowlist=127.0.0.1:$REST_PORT" --wait
 rest_rc=0
 mvn -B -ntp -Prest-it failsafe:integration-test failsafe:verify -Dtests.rest.cluster="127.0.0.1:$REST_PORT" || rest_rc=$?
+# while the REST node still runs: its shipped default reader answers (tiny-qa-pick is only an extra operator model)
+dashboards_rc=0
+"$IT_DIR/dashboards-contract-test.sh" --http-port "$REST_PORT" --proxy-port $((REST_PORT + 9)) || dashboards_rc=$?
 "$IT_DIR/node.sh" stop --name "$REST_NODE"
 
 step 4 "security tests: a node with the security plugin"
@@ -79,7 +84,7 @@ load_rc=0
   --http-port "$LOAD_PORT" --transport-port $((LOAD_PORT + 100)) || load_rc=$?
 
 log "all layers done in $(fmt_secs $((SECONDS - started)))"
-python3 - "$zip_rc" "$differential_rc" "$offline_rc" "$load_rc" <<'PY'
+python3 - "$zip_rc" "$dashboards_rc" "$differential_rc" "$offline_rc" "$load_rc" <<'PY'
 import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("target/failsafe-reports/TEST-*.xml"):
@@ -87,7 +92,7 @@ for report in glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("targe
     tests, bad = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
     skip = int(suite.get("skipped", 0))
     passed, failed, skipped = passed + tests - bad - skip, failed + bad, skipped + skip
-for layer_rc in sys.argv[1:]:  # the zip check, the differential, offline and load tests count one each
+for layer_rc in sys.argv[1:]:  # the zip check, the Dashboards-contract, differential, offline and load tests: one each
     if layer_rc == "0":
         passed += 1
     else:
@@ -99,4 +104,5 @@ else:  # it ended before its summary
     failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-((zip_rc == 0 && rest_rc == 0 && security_rc == 0 && fault_rc == 0 && differential_rc == 0 && offline_rc == 0 && load_rc == 0))
+((zip_rc == 0 && rest_rc == 0 && dashboards_rc == 0 && security_rc == 0 && fault_rc == 0 && differential_rc == 0 &&
+  offline_rc == 0 && load_rc == 0))
