@@ -22,6 +22,8 @@ import org.opensearch.search.fetch.subphase.highlight.HighlightBuilder;
 import org.opensearch.search.pipeline.AbstractProcessor;
 import org.opensearch.search.profile.SearchProfileShardResults;
 import org.opensearch.search.SearchShardTarget;
+import org.opensearch.search.aggregations.InternalAggregations;
+import org.opensearch.search.internal.InternalSearchResponse;
 import org.opensearch.search.pipeline.PipelineProcessingContext;
 import org.opensearch.search.pipeline.Processor;
 import org.opensearch.search.pipeline.SearchResponseProcessor;
@@ -225,19 +227,22 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
         return any;
     }
 
-    /** The response with {@code ext.realm} added (one already there replaced). */
+    /**
+     * The response with {@code ext.realm} added (one already there replaced), as an {@link InternalSearchResponse}: the
+     * sections class alone cannot be written to another node.
+     */
     private static SearchResponse withExt(SearchResponse response, RealmSearchExt ext) {
         SearchResponseSections sections = response.getInternalResponse();
         List<SearchExtBuilder> exts = new ArrayList<>(sections.getSearchExtBuilders());
         exts.removeIf(e -> e instanceof RealmSearchExt);
         exts.add(ext);
-        SearchResponseSections answered = new SearchResponseSections(
+        InternalSearchResponse answered = new InternalSearchResponse(
             sections.hits(),
-            sections.aggregations(),
+            (InternalAggregations) sections.aggregations(),
             sections.suggest(),
+            sections.profile().isEmpty() ? null : new SearchProfileShardResults(sections.profile()),
             sections.timedOut(),
             sections.terminatedEarly(),
-            sections.profile().isEmpty() ? null : new SearchProfileShardResults(sections.profile()),
             sections.getNumReducePhases(),
             exts,
             sections.getProcessorResult()
