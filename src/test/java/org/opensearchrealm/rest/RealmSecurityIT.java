@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -62,13 +63,20 @@ public class RealmSecurityIT extends RealmRestSupport {
     private static final String SECRET_TEXT = "Tonight the moon is over the water.";
     private static final String PASSWORD = "Realm-User-Passw0rd!";
 
-    /** The read-only role of README.md: {@code _realm} and the search it runs as the caller, on {@link #DOCS} only. */
+    /**
+     * What README.md's read-only role allows: {@code _realm} and the search it runs as the caller, and the reading of the
+     * {@code realm_answers} search processor.
+     */
+    private static final List<String> READ_ACTIONS = List.of("indices:data/read/realm/search", "indices:data/read/realm/answer", "indices:data/read/search");
+    /** The read-only role of README.md, on {@link #DOCS} only. */
     static final Map<String, Object> REALM_USER_ROLE = obj(
         "cluster_permissions",
         List.of(),
         "index_permissions",
-        List.of(obj("index_patterns", List.of(DOCS), "allowed_actions", List.of("indices:data/read/realm/search", "indices:data/read/search")))
+        List.of(obj("index_patterns", List.of(DOCS), "allowed_actions", READ_ACTIONS))
     );
+    /** A search pipeline that answers, made by admin; users name it with {@code search_pipeline}. */
+    private static final String ANSWERS_PIPELINE = "sec-answers";
 
     private static boolean fixturesReady;
 
@@ -192,14 +200,14 @@ public class RealmSecurityIT extends RealmRestSupport {
 
         role("realm_user", REALM_USER_ROLE);
         role("realm_only", docsRole(List.of("indices:data/read/realm/search"), null, null, null));
-        role("realm_dls", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), "{\"term\":{\"level\":\"public\"}}", null, null));
-        role("realm_fls_text", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, List.of("~text"), null));
+        role("realm_dls", docsRole(READ_ACTIONS, "{\"term\":{\"level\":\"public\"}}", null, null));
+        role("realm_fls_text", docsRole(READ_ACTIONS, null, List.of("~text"), null));
         role(
             "realm_fls_rule",
-            docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, List.of("~text", "~realm_passages"), null)
+            docsRole(READ_ACTIONS, null, List.of("~text", "~realm_passages"), null)
         );
-        role("realm_fls_level", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, List.of("~level"), null));
-        role("realm_masked", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, null, List.of("text")));
+        role("realm_fls_level", docsRole(READ_ACTIONS, null, List.of("~level"), null));
+        role("realm_masked", docsRole(READ_ACTIONS, null, null, List.of("text")));
         role(
             "realm_create_only",
             obj("index_permissions", List.of(obj("index_patterns", List.of(NEW_INDICES), "allowed_actions", List.of("indices:admin/realm/create", "indices:admin/create"))))
@@ -213,13 +221,18 @@ public class RealmSecurityIT extends RealmRestSupport {
                 List.of(obj("index_patterns", List.of(NEW_INDICES), "allowed_actions", List.of("indices:admin/realm/create", "indices:admin/create", "write")))
             )
         );
+        role("realm_no_answer", docsRole(List.of("indices:data/read/realm/search", "indices:data/read/search"), null, null, null));
+        role("search_only", docsRole(List.of("indices:data/read/search"), null, null, null));
         role("unrelated_reader", obj("index_permissions", List.of(obj("index_patterns", List.of("unrelated*"), "allowed_actions", List.of("read")))));
-        for (String role : List.of("realm_user", "realm_only", "realm_dls", "realm_fls_text", "realm_fls_rule", "realm_fls_level", "realm_masked", "realm_create_only", "realm_writer", "unrelated_reader")) {
+        for (String role : List.of("realm_user", "realm_only", "realm_dls", "realm_fls_text", "realm_fls_rule", "realm_fls_level", "realm_masked", "realm_create_only", "realm_writer", "realm_no_answer", "search_only", "unrelated_reader")) {
             Response created = client().performRequest(
                 request("PUT", "/_plugins/_security/api/internalusers/" + role, json(obj("password", PASSWORD, "opendistro_security_roles", List.of(role))))
             );
             assertThat(created.getStatusLine().getStatusCode(), oneOf(200, 201));
         }
+        client().performRequest(
+            request("PUT", "/_search/pipeline/" + ANSWERS_PIPELINE, json(obj("response_processors", List.of(obj("realm_answers", obj("k", 10))))))
+        );
         fixturesReady = true;
     }
 
@@ -475,5 +488,116 @@ public class RealmSecurityIT extends RealmRestSupport {
         // the control: with the right to read the lookup index, the filter works
         Map<String, Object> allowed = realmPost(DOCS, obj("query", QUESTION, "k", 10, "read", false, "filter", lookup));
         assertThat(idsOf(passages(allowed)), equalTo(Set.of("secret-moon")));
+    }
+
+    // --- 4. the same through _search: the realm query and the realm_answers processor ------------------------------------
+
+    /** A {@code _search} on {@link #DOCS} as the user (null: admin), through {@link #ANSWERS_PIPELINE}. */
+    private static Map<String, Object> searchAs(String user, Map<String, Object> body) throws IOException {
+        Request request = request("POST", "/" + DOCS + "/_search?search_pipeline=" + ANSWERS_PIPELINE, json(body));
+        if (user != null) {
+            request.setOptions(as(user));
+        }
+        Response response = client().performRequest(request);
+        assertEquals(200, response.getStatusLine().getStatusCode());
+        return entityAsMap(response);
+    }
+
+    private static Map<String, Object> realmQuery(String retrieval) {
+        return obj("size", 10, "query", obj("realm", obj("query", QUESTION, "k", 10, "retrieval", retrieval)));
+    }
+
+    /** Every way the processor finds its question and passages: the realm clause, a match query, ext.realm.question. */
+    private static List<Map<String, Object>> searchesForTheMoon() {
+        return List.of(
+            realmQuery("dense"),
+            realmQuery("bm25"),
+            realmQuery("hybrid"),
+            obj("size", 10, "query", obj("bool", obj("must", List.of(obj("match", obj("text", QUESTION))), "filter", List.of(obj("match_all", obj()))))),
+            obj("size", 10, "query", obj("match_all", obj()), "ext", obj("realm", obj("question", QUESTION, "k", 10)))
+        );
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> hitsOf(Map<String, Object> response) {
+        return (List<Map<String, Object>>) ((Map<String, Object>) response.get("hits")).get("hits");
+    }
+
+    /** {@code ext.realm} of a search response, or an empty map. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> realmExt(Map<String, Object> response) {
+        Map<String, Object> ext = (Map<String, Object>) response.getOrDefault("ext", Map.of());
+        return (Map<String, Object>) ext.getOrDefault("realm", Map.of());
+    }
+
+    /** What the processor added (the answers, the hits' highlights) and the hits' inner hits of passages. */
+    private static String answeredParts(Map<String, Object> response) {
+        StringBuilder parts = new StringBuilder(String.valueOf(realmExt(response).get("answers")));
+        for (Map<String, Object> hit : hitsOf(response)) {
+            parts.append(hit.getOrDefault("highlight", "")).append(hit.getOrDefault("inner_hits", ""));
+        }
+        return parts.toString();
+    }
+
+    /** The documents that the answers of {@code ext.realm} were read in. */
+    @SuppressWarnings("unchecked")
+    private static Set<String> answerIds(Map<String, Object> response) {
+        return ((List<Map<String, Object>>) realmExt(response).getOrDefault("answers", List.of())).stream()
+            .flatMap(a -> ((List<Map<String, Object>>) a.get("passages")).stream())
+            .map(where -> (String) where.get("_id"))
+            .collect(Collectors.toSet());
+    }
+
+    public void testSearchAsAdminFindsTheSecretAnswer() throws IOException {
+        // the control of the tests below
+        for (Map<String, Object> search : searchesForTheMoon()) {
+            Map<String, Object> response = searchAs(null, search);
+            assertThat(search.toString(), answerIds(response), hasItem("secret-moon"));
+            assertThat(search.toString(), answerTexts(realmExt(response)).get(0), equalTo("moon"));
+            assertTrue(search + ": " + response, answeredParts(response).contains("<em>moon</em>"));
+        }
+    }
+
+    public void testSearchKeepsDocumentLevelSecurity() throws IOException {
+        Set<String> visible = searchableIds("realm_dls", DOCS);
+        for (Map<String, Object> search : searchesForTheMoon()) {
+            Map<String, Object> response = searchAs("realm_dls", search);
+            Set<String> hits = hitsOf(response).stream().map(h -> (String) h.get("_id")).collect(Collectors.toSet());
+            assertThat(search.toString(), hits, everyItem(oneOf(visible.toArray())));
+            assertThat(search.toString(), answerIds(response), everyItem(oneOf(visible.toArray())));
+            assertFalse(search + ": " + response, response.toString().contains("moon is over"));
+            assertFalse(search + ": " + response, answeredParts(response).contains("moon"));
+        }
+    }
+
+    public void testSearchKeepsFieldLevelSecurityAndMasking() throws IOException {
+        for (String user : List.of("realm_fls_text", "realm_fls_rule", "realm_masked")) {
+            for (Map<String, Object> search : searchesForTheMoon()) {
+                // the hits' own _source is what _search shows this role (see README: hide realm_passages too);
+                // what the plugin adds never holds the hidden text
+                Map<String, Object> response = searchAs(user, search);
+                assertFalse(user + ", " + search + ": " + response, answeredParts(response).contains("moon"));
+                assertThat(user + ", " + search, answerTexts(realmExt(response)), not(hasItem("moon")));
+            }
+        }
+        Map<String, Object> otherField = searchAs("realm_fls_level", realmQuery("hybrid"));
+        assertThat(answerTexts(realmExt(otherField)).get(0), equalTo("moon"));
+    }
+
+    public void testSearchPathsNeedTheirPermissions() throws IOException {
+        Map<String, Object> ask = realmQuery("dense");
+        // the realm query runs _realm as the caller: the right to search is not the right to ask
+        deniedTo("search_only", request("POST", "/" + DOCS + "/_search", json(ask)));
+        deniedTo("unrelated_reader", request("POST", "/" + DOCS + "/_search", json(ask)));
+        for (String index : List.of(OTHER, OTHER_ALIAS, BOTH_ALIAS, "sec-*")) {
+            deniedTo("realm_user", request("POST", "/" + index + "/_search", json(ask)));
+        }
+        // retrieval without reading needs no more; reading answers in _search needs indices:data/read/realm/answer
+        Request retrieveOnly = request("POST", "/" + DOCS + "/_search", json(ask));
+        retrieveOnly.setOptions(as("realm_no_answer"));
+        assertThat(hitsOf(entityAsMap(client().performRequest(retrieveOnly))).get(0).get("_id"), equalTo("secret-moon"));
+        ResponseException noAnswer = deniedTo("realm_no_answer", request("POST", "/" + DOCS + "/_search?search_pipeline=" + ANSWERS_PIPELINE, json(ask)));
+        assertThat(noAnswer.getMessage(), containsString("indices:data/read/realm/answer"));
+        assertThat(answerTexts(realmExt(searchAs("realm_user", ask))).get(0), equalTo("moon"));
     }
 }
