@@ -6,13 +6,14 @@
                        [--node-pid PID]
     bench.py latency   --url URL --index I --out DIR [--k 5]
     bench.py reading   --url URL --index I --out DIR [--k 5] [--clients 4] [--seconds 20]
+    bench.py search    --url URL --index I --out DIR [--k 5]
     bench.py under-bulk --url URL --index I --corpus FILE.jsonl --out DIR [--k 5] [--bulk-clients 2]
     bench.py first-query --url URL --index I --out DIR [--k 5]
     bench.py report    --out DIR [--target 0.8] ...
 
 Files in DIR: questions.jsonl (input of the bare query encode), query_vectors.jsonl (its output), ingest.json,
 passages.jsonl (the stored passage texts, input of the bare passage encode), hot_threads.txt, bare.json,
-latency.json, reading.json, under_bulk.json, first_query.json, and bench.json (the summary, written by `report`).
+latency.json, reading.json, search.json, under_bulk.json, first_query.json, and bench.json (the summary, written by `report`).
 """
 
 import argparse
@@ -547,6 +548,53 @@ def cmd_reading(args):
         f"{args.clients} clients {out['many_clients_qps']:.1f}/s p99 {out['many_clients_ms']['p99']:.0f} ms")
 
 
+SEARCH_PIPELINE = "realm-bench-answers"
+
+
+def cmd_search(args):
+    """Reading through _search (the realm query and the realm_answers processor) against reading _realm, 1 client:
+    the two alternate on the same questions, each first in every other pair, so that both see the same machine."""
+    qs = bench_questions(args.out)
+    http = Client(args.url)
+    http.request("PUT", f"/_search/pipeline/{SEARCH_PIPELINE}",
+                 {"response_processors": [{"realm_answers": {"k": args.k}}]})
+
+    def realm(q):
+        t0 = time.perf_counter()
+        r = http.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
+        if "answers" not in r and "no_answer" not in r:
+            raise RealmError(f"_realm on {args.index} did not read: {str(r)[:300]}")
+        return 1000 * (time.perf_counter() - t0)
+
+    def search(q):
+        t0 = time.perf_counter()
+        r = http.request("POST", f"/{args.index}/_search?search_pipeline={SEARCH_PIPELINE}",
+                         {"size": args.k, "query": {"realm": {"query": q, "k": args.k}}})
+        ext = r.get("ext", {}).get("realm", {})
+        if "answers" not in ext and "no_answer" not in ext:
+            raise RealmError(f"_search on {args.index} did not read: {str(r)[:300]}")
+        return 1000 * (time.perf_counter() - t0)
+
+    try:
+        for q in qs[:5]:
+            realm(q), search(q)  # warm
+        n = max(args.min_samples, len(qs))
+        realm_ms, search_ms = [], []
+        for i in range(n):
+            q = qs[i % len(qs)]
+            if i % 2:
+                search_ms.append(search(q)), realm_ms.append(realm(q))
+            else:
+                realm_ms.append(realm(q)), search_ms.append(search(q))
+    finally:
+        http.request("DELETE", f"/_search/pipeline/{SEARCH_PIPELINE}", ok=(200, 404))
+    out = {"k": args.k, "realm_ms": summary(realm_ms), "search_ms": summary(search_ms),
+           "search_vs_realm_p50": percentile(search_ms, 50) / percentile(realm_ms, 50), "loadavg": os.getloadavg()}
+    write_json(os.path.join(args.out, "search.json"), out)
+    log(f"reading through _search: p50 {out['search_ms']['p50']:.0f} ms against _realm {out['realm_ms']['p50']:.0f} ms "
+        f"(x{out['search_vs_realm_p50']:.2f})")
+
+
 def cmd_under_bulk(args):
     """Reading _realm (k=args.k, 1 client) idle, then while _bulk clients index the corpus into another REALM index."""
     qs = bench_questions(args.out)
@@ -745,6 +793,12 @@ def cmd_report(args):
         res["read_qps_4_clients"] = reading["many_clients_qps"]
         res["read_p99_ms_4_clients"] = reading["many_clients_ms"]["p99"]
         res["reading"] = reading
+    searched = read_json(f"{d}/search.json") if os.path.exists(f"{d}/search.json") else None
+    if searched:
+        res["search_read_p50_ms"] = searched["search_ms"]["p50"]
+        res["search_read_p99_ms"] = searched["search_ms"]["p99"]
+        res["search_vs_realm_p50"] = searched["search_vs_realm_p50"]
+        res["search"] = searched
     under = read_json(f"{d}/under_bulk.json") if os.path.exists(f"{d}/under_bulk.json") else None
     if under:
         res["read_p50_ms_before_bulk"] = under["idle_ms"]["p50"]
@@ -816,6 +870,9 @@ def cmd_report(args):
                      f"{reading['one_client_ms']['n']} requests, k={reading['k']}, as the index answers"))
         rows.append((f"reading _realm, {reading['clients']} clients", f"{reading['many_clients_qps']:.1f}/s",
                      f"p99 {reading['many_clients_ms']['p99']:.0f} ms"))
+    if searched:
+        rows.append(("reading through _search p50 / _realm p50 ms", f"{searched['search_ms']['p50']:.0f} / {searched['realm_ms']['p50']:.0f}",
+                     f"x{searched['search_vs_realm_p50']:.2f}: realm query + realm_answers, the same questions, alternating"))
     if under:
         rows.append(("reading _realm p50 ms, idle / under _bulk", f"{under['idle_ms']['p50']:.0f} / {under['under_bulk_ms']['p50']:.0f}",
                      f"{under['under_bulk_ratio']:.2f}x with {under['bulk_clients']} _bulk clients; k={under['k']}, 1 client"))
@@ -883,6 +940,7 @@ def main(argv=None):
     rd.add_argument("--min-samples", type=int, default=60)
     rd.add_argument("--clients", type=int, default=4)
     rd.add_argument("--seconds", type=float, default=20)
+    asking("search").add_argument("--min-samples", type=int, default=60)
     ub = asking("under-bulk")
     ub.add_argument("--corpus", required=True)
     ub.add_argument("--model", default="all-minilm-l6-v2")
@@ -908,6 +966,8 @@ def main(argv=None):
             cmd_latency(args)
         elif args.cmd == "reading":
             cmd_reading(args)
+        elif args.cmd == "search":
+            cmd_search(args)
         elif args.cmd == "under-bulk":
             cmd_under_bulk(args)
         elif args.cmd == "first-query":

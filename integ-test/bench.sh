@@ -99,7 +99,7 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$out" "$out/tmp"
-rm -f "$out/bench.json" "$out/reader_bare.json" "$out/ingest.json" "$out/latency.json" "$out/reading.json" "$out/under_bulk.json" "$out/first_query.json" "$out/bare.json" "$out/query_vectors.jsonl" "$out/passages.jsonl"
+rm -f "$out/bench.json" "$out/reader_bare.json" "$out/ingest.json" "$out/latency.json" "$out/reading.json" "$out/search.json" "$out/under_bulk.json" "$out/first_query.json" "$out/bare.json" "$out/query_vectors.jsonl" "$out/passages.jsonl"
 
 phase "1/$STEP_TOTAL plugin zip and distribution"
 [[ -n "$zip" ]] || zip=$(ensure_plugin_zip)
@@ -157,9 +157,10 @@ phase "5/$STEP_TOTAL ingest $(wc -l <"$corpus") documents of $(basename "$corpus
 bench_py ingest --url "$url" --index "$INDEX" --corpus "$corpus" --out "$out" --model "$model" \
   --bulk-size "$bulk_size" --clients "$clients" ${node_pid:+--node-pid "$node_pid"}
 
-phase "6/$STEP_TOTAL retrieval-only _realm and raw k-NN latency; reading _realm with 1 and 4 clients, and under _bulk"
+phase "6/$STEP_TOTAL retrieval-only _realm and raw k-NN latency; reading _realm with 1 and 4 clients, through _search, and under _bulk"
 bench_py latency --url "$url" --index "$INDEX" --out "$out" --k "$k"
 bench_py reading --url "$url" --index "$INDEX" --out "$out" --k "$k"
+bench_py search --url "$url" --index "$INDEX" --out "$out" --k "$k"
 bench_py under-bulk --url "$url" --index "$INDEX" --corpus "$corpus" --out "$out" --model "$model" --k "$k"
 
 was_started=$started_node
