@@ -504,6 +504,12 @@ def cmd_latency(args):
         f"{out['baseline_ms']['p50']:.1f} ms p99 {out['baseline_ms']['p99']:.1f} ms")
 
 
+def require_read(answered, what, response):
+    """Fails the bench when a request that should have read passages did not (its answers, or its no_answer)."""
+    if "answers" not in answered and "no_answer" not in answered:
+        raise RealmError(f"{what} did not read: {str(response)[:300]}")
+
+
 def cmd_reading(args):
     """Reading _realm as the index answers (its retrieval, reader and read mass; k=args.k): 1 client, then 4 clients."""
     qs = bench_questions(args.out)
@@ -511,8 +517,7 @@ def cmd_reading(args):
     def ask(client, q, timings=None):
         t0 = time.perf_counter()
         r = client.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
-        if "answers" not in r and "no_answer" not in r:
-            raise RealmError(f"_realm on {args.index} did not read: {str(r)[:300]}")
+        require_read(r, f"_realm on {args.index}", r)
         if timings is not None:
             timings.append(r.get("timing") or {})
         return 1000 * (time.perf_counter() - t0)
@@ -562,17 +567,14 @@ def cmd_search(args):
     def realm(q):
         t0 = time.perf_counter()
         r = http.request("POST", f"/{args.index}/_realm", {"query": q, "k": args.k})
-        if "answers" not in r and "no_answer" not in r:
-            raise RealmError(f"_realm on {args.index} did not read: {str(r)[:300]}")
+        require_read(r, f"_realm on {args.index}", r)
         return 1000 * (time.perf_counter() - t0)
 
     def search(q):
         t0 = time.perf_counter()
         r = http.request("POST", f"/{args.index}/_search?search_pipeline={SEARCH_PIPELINE}",
                          {"size": args.k, "query": {"realm": {"query": q, "k": args.k}}})
-        ext = r.get("ext", {}).get("realm", {})
-        if "answers" not in ext and "no_answer" not in ext:
-            raise RealmError(f"_search on {args.index} did not read: {str(r)[:300]}")
+        require_read(r.get("ext", {}).get("realm", {}), f"_search on {args.index}", r)
         return 1000 * (time.perf_counter() - t0)
 
     try:
