@@ -60,6 +60,7 @@ import org.opensearchrealm.rest.RestCreateRealmIndexAction;
 import org.opensearchrealm.rest.RestRealmSearchAction;
 import org.opensearchrealm.rest.RestRealmStatsAction;
 import org.opensearchrealm.retrieve.Retriever;
+import org.opensearchrealm.search.AnswersAhead;
 import org.opensearchrealm.search.RealmAnswersProcessor;
 import org.opensearchrealm.search.RealmQueryBuilder;
 import org.opensearchrealm.search.RealmQueryRequestProcessor;
@@ -92,6 +93,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin, S
     private volatile InferenceService inference;
     private ModelRegistry models;
     private BulkUpdateFilter bulkUpdates;
+    private AnswersAhead.Filter answersAhead;
     private volatile ClusterService clusterService;
 
     public RealmPlugin(Settings settings) {
@@ -138,6 +140,7 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin, S
             new SearchWarmUp(client, threadPool, metrics, RealmSettings.SEARCH_WARM_UP_SEARCHES.get(settings), System.currentTimeMillis())
         );
         bulkUpdates = new BulkUpdateFilter(clusterService, client);
+        answersAhead = new AnswersAhead.Filter(clusterService, indexNameExpressionResolver, threadPool.getThreadContext());
         // per-node reading state: in-flight reads and failure cooldowns of the nodes this coordinator reads on
         ReadDispatcher reads = new ReadDispatcher(clusterService, new ReadNodeSelector());
         return List.of(inference, new Retriever(client), reads, metrics);
@@ -181,7 +184,9 @@ public class RealmPlugin extends Plugin implements ActionPlugin, IngestPlugin, S
     @Override
     public List<ActionFilter> getActionFilters() {
         // built in createComponents, which a node runs before it asks for filters
-        return bulkUpdates == null ? List.of(new UnknownRealmSettingsFilter()) : List.of(bulkUpdates, new UnknownRealmSettingsFilter());
+        return bulkUpdates == null
+            ? List.of(new UnknownRealmSettingsFilter())
+            : List.of(bulkUpdates, new UnknownRealmSettingsFilter(), answersAhead);
     }
 
     @Override

@@ -3,7 +3,13 @@
  */
 package org.opensearchrealm;
 
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.LogEvent;
+import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.logging.Loggers;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.Strings;
@@ -13,6 +19,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.test.MockLogAppender;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.action.CreateRealmIndexAction;
@@ -21,6 +28,7 @@ import org.opensearchrealm.action.RealmSearchResponse.Reading;
 import org.opensearchrealm.answer.Answer;
 import org.opensearchrealm.read.ReadAction;
 import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
+import org.opensearchrealm.search.RealmAnswersProcessor;
 import org.opensearchrealm.search.RealmQueryBuilder;
 import org.opensearchrealm.search.RealmSearchExt;
 
@@ -28,6 +36,7 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
@@ -115,6 +124,52 @@ public class RealmSearchIntegTests extends ReadIntegTestSupport {
         assertEquals("reads are spread over both ML nodes", nodes.ml(), readers);
         assertEquals(0, readsOn(nodes.data()));
         assertEquals(0, readsOn(nodes.coordinator()));
+    }
+
+    /**
+     * The realm query starts reading as soon as its passages are retrieved when the search's pipeline answers (here the
+     * index's default one), and the processor takes that reading: one read per search. A search that names no
+     * pipeline ({@code _none}) reads nothing.
+     */
+    public void testAnswersAreReadAheadOfTheSearch() throws Exception {
+        Nodes nodes = startCluster();
+        Client coordinator = client(nodes.coordinator());
+        Logger processorLogger = LogManager.getLogger(RealmAnswersProcessor.class);
+        Level level = processorLogger.getLevel();
+        Loggers.setLevel(processorLogger, Level.TRACE);
+        try (MockLogAppender log = MockLogAppender.createForLoggers(processorLogger)) {
+            AtomicInteger readAhead = new AtomicInteger();
+            log.addExpectation(new MockLogAppender.LoggingExpectation() {
+                @Override
+                public void match(LogEvent event) {
+                    if (event.getMessage().getFormattedMessage().equals("[realm_answers] takes the reading started ahead for [" + QUESTION + "]")) {
+                        readAhead.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void assertMatched() {
+                    assertEquals("searches whose reading started ahead", 2, readAhead.get());
+                }
+            });
+            long before = readsOnMlNodes(nodes);
+            assertEquals("moon", answersOf(searchRealm(coordinator, null)).reading().answers().answers().get(0).text());
+            assertEquals(2, answersOf(searchRealm(coordinator, new RealmSearchExt(null, null, 2, null))).reading().answers().answers().size());
+            assertEquals("one read per search", before + 2, readsOnMlNodes(nodes));
+            log.assertAllExpectationsMatched();
+        } finally {
+            Loggers.setLevel(processorLogger, level);
+        }
+        long before = readsOnMlNodes(nodes);
+        SearchSourceBuilder source = new SearchSourceBuilder().query(new RealmQueryBuilder(QUESTION, 3, RetrievalMode.DENSE, null));
+        SearchResponse unanswered = coordinator.search(new SearchRequest("kb").source(source).pipeline("_none")).actionGet();
+        assertEquals("moon", unanswered.getHits().getAt(0).getId());
+        assertTrue(unanswered.getInternalResponse().getSearchExtBuilders().isEmpty());
+        assertEquals("no pipeline, nothing read", before, readsOnMlNodes(nodes));
+    }
+
+    private long readsOnMlNodes(Nodes nodes) {
+        return nodes.ml().stream().mapToLong(this::readsOn).sum();
     }
 
     public void testReaderErrorKeepsTheHits() throws Exception {

@@ -5,11 +5,13 @@ package org.opensearchrealm.search;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.action.StepListener;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchResponseSections;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.ClusterState;
+import org.opensearch.common.CheckedConsumer;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
@@ -30,6 +32,7 @@ import org.opensearch.search.pipeline.SearchResponseProcessor;
 import org.opensearch.transport.client.Client;
 import org.opensearchrealm.action.RealmAnswerAction;
 import org.opensearchrealm.action.RealmAnswerRequest;
+import org.opensearchrealm.action.RealmAnswerResponse;
 import org.opensearchrealm.action.RealmSearchAction;
 import org.opensearchrealm.action.CreateRealmIndexRequest;
 import org.opensearchrealm.action.RealmSearchRequest;
@@ -94,7 +97,23 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
      * What the processor was asked, from the request; {@code retrieved}: the passages of its {@code realm} clause, null
      * when it has none.
      */
-    private record Asked(String question, int k, int numAnswers, boolean explain, List<RetrievedPassage> retrieved) {}
+    record Asked(String question, int k, int numAnswers, boolean explain, List<RetrievedPassage> retrieved) {
+        /**
+         * What a retrieved {@code realm} clause asks: its question and passages, {@code ext.realm}'s k (fewer passages),
+         * number of answers and explain over the clause's k and the processor's number of answers.
+         */
+        static Asked forClause(Questions.RealmClause clause, RealmSearchExt ext, int numAnswers) {
+            int k = ext != null && ext.k() != null ? ext.k() : clause.k();
+            List<RetrievedPassage> passages = clause.passages().size() > k ? clause.passages().subList(0, k) : clause.passages();
+            return new Asked(
+                clause.question(),
+                k,
+                ext != null && ext.numAnswers() != null ? ext.numAnswers() : numAnswers,
+                ext != null && Boolean.TRUE.equals(ext.explain()),
+                List.copyOf(passages)
+            );
+        }
+    }
 
     @Override
     public void processResponseAsync(
@@ -126,7 +145,14 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
             Map<String, String> sourceFields = TransportRealmSearchAction.sourceFields(clusterState.get(), hitIndices.toArray(String[]::new));
             if (asked.retrieved() != null) { // the realm query's own passages: all k of them, as _realm reads them
                 List<SearchShardTarget> shards = asked.retrieved().stream().map(p -> shardOf.get(p.index() + "/" + p.id())).toList();
-                read(request, response, asked, indices, sourceFields, new Retriever.Retrieval(asked.retrieved(), shards), listener);
+                Retriever.Retrieval retrieval = new Retriever.Retrieval(asked.retrieved(), shards);
+                StepListener<RealmAnswerResponse> ahead = AnswersAhead.takeFor(context, asked);
+                if (ahead != null) { // the realm query started reading them while the search ran
+                    logger.trace("[{}] takes the reading started ahead for [{}]", TYPE, asked.question());
+                    ahead.whenComplete(answered(request, response, asked, indices, sourceFields, retrieval, listener), listener::onFailure);
+                    return;
+                }
+                read(request, response, asked, passageIndices(asked.retrieved(), indices), sourceFields, retrieval, listener);
                 return;
             }
             Retriever.Retrieval retrieval = Retriever.topPassages(response, asked.k(), sourceFields, true);
@@ -164,10 +190,27 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
             asked.numAnswers(),
             asked.explain()
         );
-        client.execute(RealmAnswerAction.INSTANCE, answer, ActionListener.wrap(answered -> {
+        client.execute(
+            RealmAnswerAction.INSTANCE,
+            answer,
+            ActionListener.wrap(answered(request, response, asked, indices, sourceFields, retrieval, listener), listener::onFailure)
+        );
+    }
+
+    /** The response with the reading's answers, once read. */
+    private static CheckedConsumer<RealmAnswerResponse, Exception> answered(
+        SearchRequest request,
+        SearchResponse response,
+        Asked asked,
+        String[] indices,
+        Map<String, String> sourceFields,
+        Retriever.Retrieval retrieval,
+        ActionListener<SearchResponse> listener
+    ) {
+        return answered -> {
             Reading reading = answered.reading();
             if (reading == null) {
-                logger.debug("[{}] the indices {} of the hits have no reader: nothing to answer", TYPE, Arrays.toString(indices));
+                logger.debug("[{}] the indices {} have no reader: nothing to answer", TYPE, Arrays.toString(indices));
                 listener.onResponse(response);
                 return;
             }
@@ -175,15 +218,23 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
                 highlights(request).apply(response.getHits(), reading.answers().answers(), retrieval.passages(), sourceFields);
             }
             listener.onResponse(withExt(response, RealmSearchExt.answered(asked.question(), reading)));
-        }, listener::onFailure));
+        };
+    }
+
+    /** The indices the passages are read from (whose reader reads them); {@code otherwise} when there is none. */
+    private static String[] passageIndices(List<RetrievedPassage> passages, String[] otherwise) {
+        return passages.isEmpty() ? otherwise : passages.stream().map(RetrievedPassage::index).distinct().toArray(String[]::new);
     }
 
     /** The question and parameters, or null when the request asks none. */
     private Asked asked(SearchRequest request) {
         SearchSourceBuilder source = request.source();
         QueryBuilder query = source == null ? null : source.query();
-        RealmSearchExt ext = source == null ? null : source.ext().stream().filter(e -> e instanceof RealmSearchExt).map(e -> (RealmSearchExt) e).findFirst().orElse(null);
+        RealmSearchExt ext = extOf(source);
         Optional<Questions.RealmClause> clause = Questions.realmClause(query);
+        if (clause.isPresent() && clause.get().passages() != null) {
+            return Asked.forClause(clause.get(), ext, numAnswers);
+        }
         String question = clause.map(Questions.RealmClause::question)
             .or(() -> Optional.ofNullable(ext == null ? null : ext.question()))
             .or(() -> Questions.queryText(query))
@@ -193,11 +244,12 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
         }
         int askedK = ext != null && ext.k() != null ? ext.k() : clause.map(Questions.RealmClause::k).orElse(k);
         int askedAnswers = ext != null && ext.numAnswers() != null ? ext.numAnswers() : numAnswers;
-        List<RetrievedPassage> retrieved = clause.map(Questions.RealmClause::passages).orElse(null);
-        if (retrieved != null && retrieved.size() > askedK) {
-            retrieved = retrieved.subList(0, askedK);
-        }
-        return new Asked(question, askedK, askedAnswers, ext != null && Boolean.TRUE.equals(ext.explain()), retrieved);
+        return new Asked(question, askedK, askedAnswers, ext != null && Boolean.TRUE.equals(ext.explain()), null);
+    }
+
+    /** The request's {@code ext.realm}, or null. */
+    static RealmSearchExt extOf(SearchSourceBuilder source) {
+        return source == null ? null : source.ext().stream().filter(e -> e instanceof RealmSearchExt).map(e -> (RealmSearchExt) e).findFirst().orElse(null);
     }
 
     /** The request's own tags and fragment size when it asks for highlights, else OpenSearch's defaults. */

@@ -190,6 +190,7 @@ public final class RealmQueryBuilder extends AbstractQueryBuilder<RealmQueryBuil
         coordinator.registerAsyncAction(
             (client, listener) -> client.execute(RealmSearchAction.INSTANCE, request, ActionListener.wrap(response -> {
                 result.set(response);
+                AnswersAhead.start(client, search, query, k, response.passages());
                 listener.onResponse(null);
             }, listener::onFailure))
         );
