@@ -3,8 +3,6 @@
  */
 package org.opensearchrealm.search;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.StepListener;
 import org.opensearch.action.search.SearchAction;
@@ -13,7 +11,6 @@ import org.opensearch.action.support.ActionFilter;
 import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.action.support.ActionRequestMetadata;
 import org.opensearch.action.support.ContextPreservingActionListener;
-import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -36,6 +33,7 @@ import org.opensearchrealm.action.RealmAnswerRequest;
 import org.opensearchrealm.action.RealmAnswerResponse;
 import org.opensearchrealm.action.RealmSearchRequest;
 import org.opensearchrealm.retrieve.RetrievedPassage;
+import org.opensearchrealm.retrieve.Retriever;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,8 +51,6 @@ import java.util.OptionalInt;
  * inline pipeline, else, for a search of one index, the index's {@code index.search.default_pipeline}.
  */
 public final class AnswersAhead {
-
-    private static final Logger logger = LogManager.getLogger(AnswersAhead.class);
 
     /** Where the reading started for a search waits, in its pipeline's processing context. */
     static final String ATTRIBUTE = "realm.answers_ahead";
@@ -86,23 +82,17 @@ public final class AnswersAhead {
             || passages.isEmpty()) {
             return;
         }
-        RealmAnswersProcessor.Asked asked;
-        try {
-            RealmSearchExt ext = RealmAnswersProcessor.extOf(pipelined.source());
-            asked = RealmAnswersProcessor.Asked.forClause(new Questions.RealmClause(question, k, passages), ext, marked.numAnswers());
-        } catch (RuntimeException e) { // the processor reads on its own, and reports what is wrong
-            logger.debug("no reading ahead for [{}]: {}", question, e.getMessage());
-            return;
-        }
+        RealmAnswersProcessor.Asked asked = RealmAnswersProcessor.Asked.forClause(
+            new Questions.RealmClause(question, k, passages),
+            RealmAnswersProcessor.extOf(pipelined.source()),
+            marked.numAnswers()
+        );
         List<RetrievedPassage> read = asked.retrieved();
-        RealmAnswerRequest request = new RealmAnswerRequest(
-            read.stream().map(RetrievedPassage::index).distinct().toArray(String[]::new),
-            IndicesOptions.lenientExpandOpen(),
-            asked.question(),
-            read,
-            Collections.nCopies(read.size(), null), // which copies serve them is known only from the search's hits
-            asked.numAnswers(),
-            asked.explain()
+        RealmAnswerRequest request = RealmAnswersProcessor.answerRequest(
+            asked,
+            RealmAnswersProcessor.passageIndices(read, new String[0]),
+            // which copies serve them is known only from the search's hits
+            new Retriever.Retrieval(read, Collections.nCopies(read.size(), null))
         );
         StepListener<RealmAnswerResponse> outcome = new StepListener<>();
         pipelined.getPipelineProcessingContext().setAttribute(ATTRIBUTE, new Started(asked, outcome));

@@ -11,7 +11,6 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchResponseSections;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.cluster.ClusterState;
-import org.opensearch.common.CheckedConsumer;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
@@ -149,10 +148,8 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
                 StepListener<RealmAnswerResponse> ahead = AnswersAhead.takeFor(context, asked);
                 if (ahead != null) { // the realm query started reading them while the search ran
                     logger.trace("[{}] takes the reading started ahead for [{}]", TYPE, asked.question());
-                    ahead.whenComplete(answered(request, response, asked, indices, sourceFields, retrieval, listener), listener::onFailure);
-                    return;
                 }
-                read(request, response, asked, passageIndices(asked.retrieved(), indices), sourceFields, retrieval, listener);
+                read(request, response, asked, passageIndices(asked.retrieved(), indices), sourceFields, retrieval, ahead, listener);
                 return;
             }
             Retriever.Retrieval retrieval = Retriever.topPassages(response, asked.k(), sourceFields, true);
@@ -162,16 +159,20 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
                     .indicesOptions(IndicesOptions.lenientExpandOpen());
                 client.execute(RealmSearchAction.INSTANCE, retrieve, ActionListener.wrap(found -> {
                     List<SearchShardTarget> shards = found.passages().stream().map(p -> shardOf.get(p.index() + "/" + p.id())).toList();
-                    read(request, response, asked, indices, sourceFields, new Retriever.Retrieval(found.passages(), shards), listener);
+                    read(request, response, asked, indices, sourceFields, new Retriever.Retrieval(found.passages(), shards), null, listener);
                 }, listener::onFailure));
                 return;
             }
-            read(request, response, asked, indices, sourceFields, retrieval, listener);
+            read(request, response, asked, indices, sourceFields, retrieval, null, listener);
         } catch (Exception e) {
             listener.onFailure(e);
         }
     }
 
+    /**
+     * Reads the passages (or takes the reading started ahead for them, when {@code ahead} is not null) and answers the
+     * response with it.
+     */
     private void read(
         SearchRequest request,
         SearchResponse response,
@@ -179,36 +180,11 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
         String[] indices,
         Map<String, String> sourceFields,
         Retriever.Retrieval retrieval,
+        StepListener<RealmAnswerResponse> ahead,
         ActionListener<SearchResponse> listener
     ) {
-        RealmAnswerRequest answer = new RealmAnswerRequest(
-            indices,
-            IndicesOptions.lenientExpandOpen(),
-            asked.question(),
-            retrieval.passages(),
-            retrieval.shards(),
-            asked.numAnswers(),
-            asked.explain()
-        );
-        client.execute(
-            RealmAnswerAction.INSTANCE,
-            answer,
-            ActionListener.wrap(answered(request, response, asked, indices, sourceFields, retrieval, listener), listener::onFailure)
-        );
-    }
-
-    /** The response with the reading's answers, once read. */
-    private static CheckedConsumer<RealmAnswerResponse, Exception> answered(
-        SearchRequest request,
-        SearchResponse response,
-        Asked asked,
-        String[] indices,
-        Map<String, String> sourceFields,
-        Retriever.Retrieval retrieval,
-        ActionListener<SearchResponse> listener
-    ) {
-        return answered -> {
-            Reading reading = answered.reading();
+        ActionListener<RealmAnswerResponse> answered = ActionListener.wrap(read -> {
+            Reading reading = read.reading();
             if (reading == null) {
                 logger.debug("[{}] the indices {} have no reader: nothing to answer", TYPE, Arrays.toString(indices));
                 listener.onResponse(response);
@@ -218,11 +194,29 @@ public final class RealmAnswersProcessor extends AbstractProcessor implements Se
                 highlights(request).apply(response.getHits(), reading.answers().answers(), retrieval.passages(), sourceFields);
             }
             listener.onResponse(withExt(response, RealmSearchExt.answered(asked.question(), reading)));
-        };
+        }, listener::onFailure);
+        if (ahead != null) {
+            ahead.whenComplete(answered::onResponse, answered::onFailure);
+        } else {
+            client.execute(RealmAnswerAction.INSTANCE, answerRequest(asked, indices, retrieval), answered);
+        }
+    }
+
+    /** What the reader is asked: the passages of {@code retrieval}, read with the reader of {@code indices}. */
+    static RealmAnswerRequest answerRequest(Asked asked, String[] indices, Retriever.Retrieval retrieval) {
+        return new RealmAnswerRequest(
+            indices,
+            IndicesOptions.lenientExpandOpen(),
+            asked.question(),
+            retrieval.passages(),
+            retrieval.shards(),
+            asked.numAnswers(),
+            asked.explain()
+        );
     }
 
     /** The indices the passages are read from (whose reader reads them); {@code otherwise} when there is none. */
-    private static String[] passageIndices(List<RetrievedPassage> passages, String[] otherwise) {
+    static String[] passageIndices(List<RetrievedPassage> passages, String[] otherwise) {
         return passages.isEmpty() ? otherwise : passages.stream().map(RetrievedPassage::index).distinct().toArray(String[]::new);
     }
 
