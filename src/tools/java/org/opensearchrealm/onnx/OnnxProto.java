@@ -18,12 +18,14 @@ final class OnnxProto {
     static final int FLOAT = 1;
     static final int UINT8 = 2;
     static final int INT8 = 3;
+    static final int INT32 = 6;
     static final int INT64 = 7;
     static final int FLOAT16 = 10;
 
     // AttributeProto.AttributeType
     private static final int ATTRIBUTE_FLOAT = 1;
     private static final int ATTRIBUTE_INT = 2;
+    private static final int ATTRIBUTE_GRAPH = 5;
     private static final int ATTRIBUTE_INTS = 7;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -76,10 +78,14 @@ final class OnnxProto {
 
     // ---- ONNX messages
 
-    /** ModelProto: IR version, one default-domain opset, the graph. */
+    /** ONNX Runtime's operator domain (its contrib operators, such as {@code MultiHeadAttention}). */
+    static final String MICROSOFT_DOMAIN = "com.microsoft";
+
+    /** ModelProto: IR version, the default-domain opset and version 1 of {@link #MICROSOFT_DOMAIN}, the graph. */
     static OnnxProto model(long irVersion, long opset, String producer, OnnxProto graph) {
         OnnxProto opsetImport = new OnnxProto().string(1, "").varint(2, opset);
-        return new OnnxProto().varint(1, irVersion).string(2, producer).message(7, graph).message(8, opsetImport);
+        OnnxProto microsoft = new OnnxProto().string(1, MICROSOFT_DOMAIN).varint(2, 1);
+        return new OnnxProto().varint(1, irVersion).string(2, producer).message(7, graph).message(8, opsetImport).message(8, microsoft);
     }
 
     /** TensorProto with little-endian {@code raw_data}. */
@@ -102,8 +108,8 @@ final class OnnxProto {
         return new OnnxProto().string(1, name).message(2, new OnnxProto().message(1, tensorType));
     }
 
-    /** NodeProto in the default domain. */
-    static OnnxProto node(String name, String opType, String[] inputs, String[] outputs, OnnxProto... attributes) {
+    /** NodeProto in {@code domain} ("" is ONNX's own). */
+    static OnnxProto node(String domain, String name, String opType, String[] inputs, String[] outputs, OnnxProto... attributes) {
         OnnxProto n = new OnnxProto();
         for (String in : inputs) {
             n.string(1, in);
@@ -115,7 +121,7 @@ final class OnnxProto {
         for (OnnxProto a : attributes) {
             n.message(5, a);
         }
-        return n;
+        return domain.isEmpty() ? n : n.string(7, domain);
     }
 
     static OnnxProto intAttribute(String name, long value) {
@@ -132,5 +138,9 @@ final class OnnxProto {
             a.varint(8, v);
         }
         return a.varint(20, ATTRIBUTE_INTS);
+    }
+
+    static OnnxProto graphAttribute(String name, OnnxProto graph) {
+        return new OnnxProto().string(1, name).message(6, graph).varint(20, ATTRIBUTE_GRAPH);
     }
 }
