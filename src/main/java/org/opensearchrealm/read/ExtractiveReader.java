@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * A {@link Reader} made of a {@link QaTokenizer} (windows of question and passage) and a {@link QaModel} (start and end
  * logits, on any engine). The windows of all passages of a call are sorted by length and run in batches of at most
- * {@code maxBatch} windows, each padded to its longest window; the logits are turned into span probabilities in plain
- * Java ({@link SpanDecoder}).
+ * {@code maxBatch} windows of one length: nothing is padded, so no model computes over padding, and an ONNX reader
+ * exported by the project takes its attention's unpadded (flash) path; the logits are turned into span probabilities
+ * in plain Java ({@link SpanDecoder}).
  */
 public final class ExtractiveReader implements Reader {
 
@@ -91,8 +92,12 @@ public final class ExtractiveReader implements Reader {
         for (int p = 0; p < passages.size(); p++) {
             byPassage.add(new ArrayList<>());
         }
-        for (int from = 0; from < items.size(); from += maxBatch) {
-            List<Item> batch = items.subList(from, Math.min(items.size(), from + maxBatch));
+        for (int from = 0, to; from < items.size(); from = to) {
+            int length = items.get(from).window().length();
+            for (to = from + 1; to < items.size() && to - from < maxBatch && items.get(to).window().length() == length; to++) {
+                // windows of the same length share a batch
+            }
+            List<Item> batch = items.subList(from, to);
             float[][][] logits = run(batch);
             for (int b = 0; b < batch.size(); b++) {
                 Item item = batch.get(b);
@@ -107,21 +112,18 @@ public final class ExtractiveReader implements Reader {
         return readings;
     }
 
-    /** Pads one batch of windows to its longest and runs the model. */
+    /** Runs the model on one batch of windows of one length. */
     private float[][][] run(List<Item> batch) {
         int size = batch.size();
-        int tokens = 0;
-        for (Item item : batch) {
-            tokens = Math.max(tokens, item.window().length());
-        }
-        long[][] ids = new long[size][tokens];
+        int tokens = batch.get(0).window().length();
+        long[][] ids = new long[size][];
         long[][] mask = new long[size][tokens];
-        long[][] types = new long[size][tokens];
+        long[][] types = new long[size][];
         for (int b = 0; b < size; b++) {
             Window w = batch.get(b).window();
-            System.arraycopy(w.ids(), 0, ids[b], 0, w.length());
-            Arrays.fill(mask[b], 0, w.length(), 1L);
-            System.arraycopy(w.typeIds(), 0, types[b], 0, w.length());
+            ids[b] = w.ids();
+            Arrays.fill(mask[b], 1L);
+            types[b] = w.typeIds();
         }
         float[][][] logits = model.logits(ids, mask, types);
         if (logits == null || logits.length != size) {

@@ -11,6 +11,7 @@ import org.opensearchrealm.answer.AnswerScorer;
 import org.opensearchrealm.answer.Answers;
 import org.opensearchrealm.model.ModelRegistry;
 import org.opensearchrealm.model.ModelTestSupport;
+import org.opensearchrealm.model.QaModel;
 import org.opensearchrealm.model.QaTokenizer;
 import org.opensearchrealm.model.QaTokenizer.Window;
 import org.opensearchrealm.model.Reader;
@@ -109,6 +110,49 @@ public class ReaderTests extends ReaderFixtureTestCase {
         assertEquals(List.of(), onnx.get(1).spans());
         assertEquals(1.0, onnx.get(1).noAnswerProbability(), 0);
         assertEquals(List.of(), models.reader("tiny-qa-onnx").read(question, List.of(), 5, 4));
+    }
+
+    /** A batch holds windows of one length, max_batch_size at most: nothing is ever padded, and the readings are the same. */
+    public void testBatchesHoldWindowsOfOneLength() {
+        ModelRegistry models = registry(Settings.builder().put(ModelSettings.MAX_BATCH_SIZE.getKey(), 2).build(), "tiny-qa-onnx");
+        ExtractiveReader tiny = (ExtractiveReader) models.reader("tiny-qa-onnx");
+        List<long[][]> masks = Collections.synchronizedList(new ArrayList<>());
+        QaModel recording = new QaModel() {
+            @Override
+            public float[][][] logits(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds) {
+                masks.add(attentionMask);
+                return tiny.model().logits(inputIds, attentionMask, tokenTypeIds);
+            }
+
+            @Override
+            public void close() {}
+        };
+        ExtractiveReader reader = new ExtractiveReader("recording", tiny.tokenizer(), recording, 2);
+        String question = "Where did the cat sit?";
+        String same = "The cat sat on the mat.";
+        List<String> passages = List.of(
+            same,
+            "The dog ran in the park, and the cat sat on the red mat.",
+            same,
+            same,
+            String.join(" ", Collections.nCopies(30, "the big tree by the water")) + " and the moon."
+        );
+        List<PassageReading> got = reader.read(question, passages, 5, 4);
+
+        int windows = passages.stream().mapToInt(p -> tiny.tokenizer().windows(question, p).size()).sum();
+        assertEquals(windows, masks.stream().mapToInt(m -> m.length).sum());
+        for (long[][] mask : masks) {
+            assertThat(mask.length, lessThanOrEqualTo(2));
+            for (long[] row : mask) {
+                assertEquals("no padding", row.length, Arrays.stream(row).sum());
+                assertEquals("one length a batch", mask[0].length, row.length);
+            }
+        }
+        assertTrue("windows of one length share a batch", masks.stream().anyMatch(m -> m.length == 2));
+        List<PassageReading> expected = tiny.read(question, passages, 5, 4);
+        for (int i = 0; i < passages.size(); i++) {
+            assertReadingsEqual("passage " + i, got.get(i), expected.get(i), 1e-6);
+        }
     }
 
     private static void assertReadingsEqual(String what, PassageReading a, PassageReading b, double tolerance) {
