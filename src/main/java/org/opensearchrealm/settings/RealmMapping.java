@@ -32,9 +32,17 @@ public final class RealmMapping {
     /**
      * The mapping always names its k-NN method: a {@code knn_vector} without one falls back to faiss, which this
      * plugin does not rely on being present. Inner product on unit-norm vectors is the MIPS that REALM retrieves with.
+     *
+     * <p>The passage vectors are left out of {@code _source}: they are indexed for k-NN, but a document's source is
+     * what its client wrote plus the passages' text and offsets. Every fetch of a document (a {@code _search} hit, the
+     * passages {@code _realm} reads as inner hits) would otherwise rebuild them from the vector index (the k-NN
+     * plugin's derived source) only to send or drop them; and the ingest pipeline embeds a document's text again
+     * whenever it is written (update, reindex), so nothing needs them there.
      */
     public static XContentBuilder mapping(String sourceField, int dimension) throws IOException {
-        XContentBuilder b = jsonBuilder().startObject().startObject("properties");
+        XContentBuilder b = jsonBuilder().startObject();
+        b.startObject("_source").array("excludes", vectorPath()).endObject();
+        b.startObject("properties");
         b.startObject(sourceField).field("type", "text").endObject();
         b.startObject(PASSAGES).field("type", "nested").startObject("properties");
         b.startObject(NUMBER).field("type", "integer").endObject();

@@ -48,6 +48,23 @@ public class RealmIndexRestIT extends RealmRestSupport {
         assertThat(properties, hasKey("realm_passages"));
         assertThat(json(properties.get("realm_passages")), containsString("\"nested\""));
         assertThat(json(properties.get("realm_passages")), containsString("\"knn_vector\""));
+        // the passage vectors are indexed, not kept in _source: a document reads back as written, plus its passages' text
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sourceMapping = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) mapping.get("demo")).get(
+            "mappings"
+        )).get("_source");
+        assertThat(sourceMapping.get("excludes"), equalTo(List.of("realm_passages.vector")));
+        indexDoc("demo", "moon", Map.of("text", "The moon is over the water tonight."));
+        Map<String, Object> doc = entityAsMap(client().performRequest(new Request("GET", "/demo/_doc/moon")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> passages = (List<Map<String, Object>>) ((Map<String, Object>) doc.get("_source")).get("realm_passages");
+        assertThat(passages, hasSize(1));
+        assertThat(passages.get(0).get("text"), equalTo("The moon is over the water tonight."));
+        assertThat(passages.get(0), not(hasKey("vector")));
+        // and k-NN still finds the passage by its vector
+        List<Map<String, Object>> found = passages(realmPost("demo", obj("query", "Where is the moon?", "read", false, "retrieval", "dense")));
+        assertThat(found, hasSize(1));
+        assertThat(found.get(0).get("_id"), equalTo("moon"));
 
         // the same name again: refused, and the existing index keeps its pipeline
         ResponseException e = errorFor(request("PUT", "/_plugins/_realm/indices/demo", null));
