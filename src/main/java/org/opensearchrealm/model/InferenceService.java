@@ -17,6 +17,7 @@ import org.opensearchrealm.model.Encoder.TextKind;
 import org.opensearchrealm.settings.ModelSettings;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -277,9 +278,9 @@ public final class InferenceService {
     }
 
     /**
-     * Reads passages for a question with a reader model ({@link Reader#read}). The passages are cut into as many
-     * contiguous groups as the inference pool has threads (at most one per passage), read in parallel, one intra-op
-     * thread each; the readings come back in passage order.
+     * Reads passages for a question with a reader model ({@link Reader#read}). The passages are shared among as many
+     * groups as the inference pool has threads (at most one per passage), of about equal length ({@link #groups}), read
+     * in parallel, one intra-op thread each; the readings come back in passage order.
      */
     public void read(
         String modelId,
@@ -299,13 +300,11 @@ public final class InferenceService {
         Reader.PassageReading[] readings = new Reader.PassageReading[n];
         AtomicInteger pending = new AtomicInteger(groups);
         AtomicBoolean failed = new AtomicBoolean();
-        for (int g = 0; g < groups; g++) {
-            int from = (int) ((long) n * g / groups);
-            int to = (int) ((long) n * (g + 1) / groups);
-            List<String> group = passages.subList(from, to);
+        for (int[] members : groups(passages, groups)) {
+            List<String> group = Arrays.stream(members).mapToObj(passages::get).toList();
             execute(Priority.QUERY, () -> models.reader(modelId).read(question, group, maxAnswerTokens, topSpans), ActionListener.wrap(result -> {
-                for (int i = from; i < to; i++) {
-                    readings[i] = result.get(i - from);
+                for (int i = 0; i < members.length; i++) {
+                    readings[members[i]] = result.get(i);
                 }
                 if (pending.decrementAndGet() == 0 && failed.get() == false) {
                     listener.onResponse(List.of(readings));
@@ -316,5 +315,34 @@ public final class InferenceService {
                 }
             }));
         }
+    }
+
+    /**
+     * The passages' indices in {@code count} groups whose total lengths are as even as a greedy choice makes them (the
+     * longest passage first, each to the group with least text so far): the groups are read in parallel, and the
+     * reading takes as long as its longest group. Each group is in passage order.
+     */
+    static int[][] groups(List<String> passages, int count) {
+        Integer[] byLength = new Integer[passages.size()];
+        for (int i = 0; i < byLength.length; i++) {
+            byLength[i] = i;
+        }
+        Arrays.sort(byLength, Comparator.comparingInt((Integer i) -> passages.get(i).length()).reversed().thenComparingInt(i -> i));
+        long[] load = new long[count];
+        List<List<Integer>> groups = new ArrayList<>(count);
+        for (int g = 0; g < count; g++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i : byLength) {
+            int least = 0;
+            for (int g = 1; g < count; g++) {
+                if (load[g] < load[least]) {
+                    least = g;
+                }
+            }
+            groups.get(least).add(i);
+            load[least] += passages.get(i).length() + 1; // + 1: an empty passage still costs a window
+        }
+        return groups.stream().map(g -> g.stream().mapToInt(Integer::intValue).sorted().toArray()).toArray(int[][]::new);
     }
 }

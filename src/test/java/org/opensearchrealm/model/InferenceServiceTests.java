@@ -13,6 +13,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,26 @@ public class InferenceServiceTests extends OpenSearchTestCase {
     public void tearDown() throws Exception {
         terminate(threadPool);
         super.tearDown();
+    }
+
+    /** A reading's passages are shared among the threads by length, so that no thread reads much more than another. */
+    public void testPassagesAreGroupedByLength() {
+        String longest = "x".repeat(900);
+        List<String> passages = List.of("x".repeat(300), longest, "x".repeat(400), "x".repeat(200), "");
+        int[][] groups = InferenceService.groups(passages, 2);
+        // the longest and the empty one (900) against 400 + 300 + 200; cut in halves by count: 1200 against 600
+        assertArrayEquals(new int[] { 1, 4 }, groups[0]);
+        assertArrayEquals(new int[] { 0, 2, 3 }, groups[1]);
+
+        for (int count = 1; count <= passages.size(); count++) {
+            int[][] some = InferenceService.groups(passages, count);
+            assertEquals(count, some.length);
+            int[] all = Arrays.stream(some).peek(g -> assertTrue("no empty group", g.length > 0)).flatMapToInt(Arrays::stream).sorted().toArray();
+            assertArrayEquals("every passage once", new int[] { 0, 1, 2, 3, 4 }, all);
+            for (int[] g : some) {
+                assertTrue("each group in passage order", Arrays.equals(g, Arrays.stream(g).sorted().toArray()));
+            }
+        }
     }
 
     public void testWorkRunsOnTheInferencePool() throws Exception {
