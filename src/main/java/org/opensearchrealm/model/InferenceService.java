@@ -323,17 +323,17 @@ public final class InferenceService {
      * reading takes as long as its longest group. Each group is in passage order.
      */
     static int[][] groups(List<String> passages, int count) {
-        Integer[] byLength = new Integer[passages.size()];
-        for (int i = 0; i < byLength.length; i++) {
-            byLength[i] = i;
-        }
-        Arrays.sort(byLength, Comparator.comparingInt((Integer i) -> passages.get(i).length()).reversed().thenComparingInt(i -> i));
+        int[] longestFirst = IntStream.range(0, passages.size())
+            .boxed()
+            .sorted(Comparator.comparingInt((Integer i) -> passages.get(i).length()).reversed())
+            .mapToInt(i -> i)
+            .toArray();
         long[] load = new long[count];
         List<List<Integer>> groups = new ArrayList<>(count);
         for (int g = 0; g < count; g++) {
             groups.add(new ArrayList<>());
         }
-        for (int i : byLength) {
+        for (int i : longestFirst) {
             int least = 0;
             for (int g = 1; g < count; g++) {
                 if (load[g] < load[least]) {

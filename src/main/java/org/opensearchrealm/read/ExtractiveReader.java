@@ -94,8 +94,9 @@ public final class ExtractiveReader implements Reader {
         }
         for (int from = 0, to; from < items.size(); from = to) {
             int length = items.get(from).window().length();
-            for (to = from + 1; to < items.size() && to - from < maxBatch && items.get(to).window().length() == length; to++) {
-                // windows of the same length share a batch
+            to = from + 1;
+            while (to < items.size() && to - from < maxBatch && items.get(to).window().length() == length) {
+                to++;
             }
             List<Item> batch = items.subList(from, to);
             float[][][] logits = run(batch);

@@ -26,7 +26,6 @@ final class OnnxProto {
     private static final int ATTRIBUTE_FLOAT = 1;
     private static final int ATTRIBUTE_INT = 2;
     private static final int ATTRIBUTE_GRAPH = 5;
-    private static final int ATTRIBUTE_INTS = 7;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -130,14 +129,6 @@ final class OnnxProto {
 
     static OnnxProto floatAttribute(String name, float value) {
         return new OnnxProto().string(1, name).fixed32(2, value).varint(20, ATTRIBUTE_FLOAT);
-    }
-
-    static OnnxProto intsAttribute(String name, long... values) {
-        OnnxProto a = new OnnxProto().string(1, name);
-        for (long v : values) {
-            a.varint(8, v);
-        }
-        return a.varint(20, ATTRIBUTE_INTS);
     }
 
     static OnnxProto graphAttribute(String name, OnnxProto graph) {
