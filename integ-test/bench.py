@@ -242,7 +242,7 @@ def inference_config(http):
         merged = {}
         for part in ("defaults", "persistent", "transient"):
             merged.update(s.get(part, {}))
-        cfg["batch"] = int(merged.get("plugins.realm.model.max_batch_size", 8))
+        cfg["batch"] = int(merged.get("plugins.realm.model.max_batch_size", 1))
         cfg["intra_op"] = int(merged.get("plugins.realm.model.intra_op_threads", 1))
     except (RealmError, ValueError):
         pass
@@ -258,34 +258,10 @@ def hot_threads(http, label, out_path, interval="1s"):
         f.write(f"==== {label} ({time.strftime('%H:%M:%S')}) ====\n{text}\n")
 
 
-def cmd_ingest(args):
-    http = Client(args.url)
-    docs = load_jsonl(args.corpus)
-    if not docs:
-        raise RealmError(f"no documents in {args.corpus}")
-    position = {str(d["id"]): i for i, d in enumerate(docs)}
-    if len(position) != len(docs):
-        raise RealmError(f"{args.corpus}: duplicate ids")
-    index, warm_index = args.index, args.index + "-warmup"
-    hot_path = os.path.join(args.out, "hot_threads.txt")
-    if os.path.exists(hot_path):
-        os.remove(hot_path)
-
-    log(f"creating REALM index {index} (model {args.model})")
-    created = create_realm_index(http, index, args.model)
-    cfg = inference_config(http)
-    log(f"node inference: {cfg['threads']} thread(s), batches of {cfg['batch']}, {cfg['intra_op']} intra-op thread(s)")
-
-    # Warm-up, not timed: load the model and JIT the bulk/ingest/indexing path with one bulk request into a throwaway
-    # index of the same model, so the timed run measures steady-state throughput (the bare encoder gets a warm-up too).
-    t = time.monotonic()
-    create_realm_index(http, warm_index, args.model)
-    warm_docs = docs[:args.bulk_size]
-    check_bulk(http.request("POST", "/_bulk", bulk_body(warm_index, warm_docs), ndjson=True), len(warm_docs))
-    http.request("DELETE", f"/{warm_index}")
-    http.request("DELETE", f"/_ingest/pipeline/realm-{warm_index}", ok=(200, 404))
-    log(f"warm-up: {len(warm_docs)} documents through a throwaway index in {time.monotonic() - t:.1f}s (model load included)")
-
+def bulk_all(args, http, index, docs, hot_path=None):
+    """_bulk the documents into the index, args.clients requests at a time of args.bulk_size each: the wall time from
+    the first request sent to the last answered, the node's CPU seconds over it (args.node_pid), each request's
+    timings; hot threads sampled at 30% and 70% into hot_path when given."""
     chunks = [docs[i:i + args.bulk_size] for i in range(0, len(docs), args.bulk_size)]
     work = queue.Queue()
     for i, c in enumerate(chunks):
@@ -315,13 +291,10 @@ def cmd_ingest(args):
         finally:
             conn.close()
 
-    before = node_stats(http)
     cpu0 = proc_cpu_secs(args.node_pid) if args.node_pid else None
     load0 = os.getloadavg()
-    hot_marks = [0.3, 0.7] if len(chunks) >= 10 else []
-    log(f"ingest: {len(docs)} documents in {len(chunks)} _bulk requests of {args.bulk_size}, {args.clients} concurrent")
-    prog = Progress("ingest", len(docs), "docs")
-    start = time.monotonic()
+    hot_marks = [0.3, 0.7] if hot_path and len(chunks) >= 10 else []
+    prog = Progress(index, len(docs), "docs")
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(args.clients, len(chunks)))]
     for th in threads:
         th.start()
@@ -338,13 +311,53 @@ def cmd_ingest(args):
         th.join()
     if errors:
         raise errors[0]
-    first_sent = min(r["sent"] for r in results)
-    last_done = max(r["done"] for r in results)
-    wall = last_done - first_sent
+    wall = max(r["done"] for r in results) - min(r["sent"] for r in results)
     cpu1 = proc_cpu_secs(args.node_pid) if args.node_pid else None
-    load1 = os.getloadavg()
     prog.update(len(docs), force=True)
+    return {"wall_s": wall, "node_cpu_s": (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None,
+            "requests": len(chunks), "loadavg_before": load0, "loadavg_after": os.getloadavg(), "results": results}
+
+
+def cmd_ingest(args):
+    http = Client(args.url)
+    docs = load_jsonl(args.corpus)
+    if not docs:
+        raise RealmError(f"no documents in {args.corpus}")
+    position = {str(d["id"]): i for i, d in enumerate(docs)}
+    if len(position) != len(docs):
+        raise RealmError(f"{args.corpus}: duplicate ids")
+    index, warm_index = args.index, args.index + "-warmup"
+    hot_path = os.path.join(args.out, "hot_threads.txt")
+    if os.path.exists(hot_path):
+        os.remove(hot_path)
+
+    log(f"creating REALM index {index} (model {args.model})")
+    created = create_realm_index(http, index, args.model)
+    cfg = inference_config(http)
+    log(f"node inference: {cfg['threads']} thread(s), batches of {cfg['batch']}, {cfg['intra_op']} intra-op thread(s)")
+
+    # Warm-up: the whole corpus through a throwaway index of the same model, timed apart as the cold figures. A fresh
+    # JVM spends CPU JIT-compiling the bulk, ingest and indexing path for the first few thousand documents (C2 alone
+    # took ~9 CPU-s of a ~90 CPU-s first ingest here, ~5 s of a second one): the timed run then measures the node
+    # warm, as the bare encoder is measured after its own warm-up batches.
+    create_realm_index(http, warm_index, args.model)
+    warm_docs = docs[:args.warm_up_docs] if args.warm_up_docs > 0 else docs
+    log(f"warm-up: {len(warm_docs)} documents through a throwaway index {warm_index}")
+    cold = bulk_all(args, http, warm_index, warm_docs)
+    http.request("POST", f"/{warm_index}/_refresh")
+    cold["documents"] = http.request("GET", f"/{warm_index}/_count")["count"]
+    cold["passages"] = http.request("GET", f"/{warm_index}/_stats/docs")["_all"]["primaries"]["docs"]["count"] - cold["documents"]
+    http.request("DELETE", f"/{warm_index}")
+    http.request("DELETE", f"/_ingest/pipeline/realm-{warm_index}", ok=(200, 404))
+    cold["passages_per_s"] = cold["passages"] / cold["wall_s"]
+    log(f"warm-up: {cold['documents']} docs, {cold['passages']} passages in {cold['wall_s']:.1f}s = "
+        f"{cold['passages_per_s']:.1f} passages/s" + (f", {cold['node_cpu_s']:.1f} CPU-s" if cold["node_cpu_s"] else ""))
+
+    before = node_stats(http)
+    log(f"ingest: {len(docs)} documents in {-(-len(docs) // args.bulk_size)} _bulk requests of {args.bulk_size}, {args.clients} concurrent")
+    timed = bulk_all(args, http, index, docs, hot_path)
     after = node_stats(http)
+    results, wall, node_cpu = timed["results"], timed["wall_s"], timed["node_cpu_s"]
 
     t = time.monotonic()
     http.request("POST", f"/{index}/_refresh")
@@ -381,7 +394,6 @@ def cmd_ingest(args):
     if lucene_docs - count != n_passages or count != len(docs):
         log(f"WARNING: counts disagree: _count {count}, Lucene docs {lucene_docs}, exported passages {n_passages}")
 
-    node_cpu = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
     if node_cpu is None and "process_cpu_ms" in stats_delta(before, after, index):
         node_cpu = stats_delta(before, after, index)["process_cpu_ms"] / 1000  # a node we did not start: its own stats
     took = [r["took"] for r in results if r["took"] is not None]
@@ -390,14 +402,15 @@ def cmd_ingest(args):
         "index": index, "model": args.model, "dimension": created.get("dimension"),
         "corpus": os.path.abspath(args.corpus), "documents": len(docs), "passages": n_passages,
         "passages_per_document": n_passages / len(docs),
-        "lucene_docs": lucene_docs, "bulk_size": args.bulk_size, "clients": args.clients, "requests": len(chunks),
+        "lucene_docs": lucene_docs, "bulk_size": args.bulk_size, "clients": args.clients, "requests": timed["requests"],
         "wall_s": wall, "docs_per_s": len(docs) / wall, "passages_per_s": n_passages / wall,
         "refresh_s": refresh_s,
         "request_ms": summary([1000 * (r["done"] - r["sent"]) for r in results]),
         "bulk_took_ms_sum": sum(took), "bulk_ingest_took_ms_sum": sum(ingest_took),
         "node_cpu_s": node_cpu, "node_cores_busy": node_cpu / wall if node_cpu is not None else None,
-        "loadavg_before": load0, "loadavg_after": load1,
+        "loadavg_before": timed["loadavg_before"], "loadavg_after": timed["loadavg_after"],
         "inference": cfg,
+        "cold": {k: v for k, v in cold.items() if k != "results"},
         "node_stats": stats_delta(before, after, index),
         "hot_threads": hot_path if os.path.exists(hot_path) else None,
     }
@@ -578,8 +591,11 @@ def cmd_search(args):
         return 1000 * (time.perf_counter() - t0)
 
     try:
-        for q in qs[:5]:
-            realm(q), search(q)  # warm
+        # Both paths JIT-warm before the timed pairs: the reading phase before this one warmed _realm's path, not the
+        # realm query's rewrite, the search pipeline and the processor (with 5 pairs of warm-up the same node measured
+        # 1.095x over its first 150 pairs and 1.00x over the next 150)
+        for i in range(args.warm_up):
+            realm(qs[i % len(qs)]), search(qs[i % len(qs)])
         n = max(args.min_samples, len(qs))
         realm_ms, search_ms = [], []
         for i in range(n):
@@ -590,7 +606,7 @@ def cmd_search(args):
                 realm_ms.append(realm(q)), search_ms.append(search(q))
     finally:
         http.request("DELETE", f"/_search/pipeline/{SEARCH_PIPELINE}", ok=(200, 404))
-    out = {"k": args.k, "realm_ms": summary(realm_ms), "search_ms": summary(search_ms),
+    out = {"k": args.k, "warm_up_pairs": args.warm_up, "realm_ms": summary(realm_ms), "search_ms": summary(search_ms),
            "search_vs_realm_p50": percentile(search_ms, 50) / percentile(realm_ms, 50), "loadavg": os.getloadavg()}
     write_json(os.path.join(args.out, "search.json"), out)
     log(f"reading through _search: p50 {out['search_ms']['p50']:.0f} ms against _realm {out['realm_ms']['p50']:.0f} ms "
@@ -836,6 +852,12 @@ def cmd_report(args):
     res["latency_stages_p50_ms"] = {name: st for name, st in stages.items() if st}
     if res["ingest_passages_per_cpu_s"] and res["bare_passages_per_cpu_s"]:
         res["ingest_cpu_ratio"] = res["ingest_passages_per_cpu_s"] / res["bare_passages_per_cpu_s"]
+    cold = ingest.get("cold") or {}
+    if cold:
+        res["ingest_cold_passages_per_s"] = cold["passages_per_s"]
+        res["ingest_cold_passages_per_cpu_s"] = cpu_rate(cold["passages"], cold.get("node_cpu_s"))
+        if res["ingest_cold_passages_per_cpu_s"] and res["bare_passages_per_cpu_s"]:
+            res["ingest_cold_cpu_ratio"] = res["ingest_cold_passages_per_cpu_s"] / res["bare_passages_per_cpu_s"]
     nproc = res["machine"]["nproc"] or 1
     loads = {"ingest": max(ingest["loadavg_before"][0], ingest["loadavg_after"][0]),
              "bare": max(bare["global"].get("loadavg_before", 0), bare["global"].get("loadavg_after", 0)),
@@ -858,6 +880,10 @@ def cmd_report(args):
          if res.get("ingest_cpu_ratio") else "n/a",
          f"ratio {res['ingest_cpu_ratio']:.2f}; cores busy: node {res['ingest_node_cores_busy']:.2f}, bare "
          f"{res['bare_cores_busy']:.2f}" if res.get("ingest_cpu_ratio") else "node CPU not measured (--url)"),
+        ("  cold: the warm-up ingest, first after the node start", f"{res['ingest_cold_passages_per_s']:.1f}"
+         if cold else "n/a",
+         f"passages/s; per CPU-second ratio {res['ingest_cold_cpu_ratio']:.2f} (the JVM still compiling)"
+         if res.get("ingest_cold_cpu_ratio") else ""),
         ("_realm p50 / p99 ms (retrieval only, dense)", f"{r['p50']:.1f} / {r['p99']:.1f}",
          f"{lat['samples']} requests ({lat['questions']} questions x {lat['rounds']}), k={lat['k']}"),
         ("baseline p50 / p99 ms", f"{b['p50']:.1f} / {b['p99']:.1f}", "bare query encode + raw nested k-NN _search"),
@@ -925,6 +951,7 @@ def main(argv=None):
     i.add_argument("--bulk-size", type=int, default=32)
     i.add_argument("--clients", type=int, default=2)
     i.add_argument("--node-pid", type=int)
+    i.add_argument("--warm-up-docs", type=int, default=0, help="documents bulked before the timed run (0: all)")
     i2 = sub.add_parser("config")
     i2.add_argument("--url", required=True)
 
@@ -942,7 +969,9 @@ def main(argv=None):
     rd.add_argument("--min-samples", type=int, default=60)
     rd.add_argument("--clients", type=int, default=4)
     rd.add_argument("--seconds", type=float, default=20)
-    asking("search").add_argument("--min-samples", type=int, default=60)
+    se = asking("search")
+    se.add_argument("--min-samples", type=int, default=60)
+    se.add_argument("--warm-up", type=int, default=50, help="untimed pairs first")
     ub = asking("under-bulk")
     ub.add_argument("--corpus", required=True)
     ub.add_argument("--model", default="all-minilm-l6-v2")

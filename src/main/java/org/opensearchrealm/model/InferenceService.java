@@ -5,6 +5,7 @@ package org.opensearchrealm.model;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.common.CheckedFunction;
 import org.opensearch.common.CheckedSupplier;
 import org.opensearch.common.lease.Releasable;
 import org.opensearch.common.settings.Settings;
@@ -35,7 +36,7 @@ import java.util.stream.IntStream;
  * the newest bulk work is refused with the 429 rather than the query that arrives. Work never preempts work that runs,
  * so query work is also offered to the query lane ({@link InferenceThreadPool#QUERY_LANE}), whose threads take only
  * query work: when every inference thread runs an ingest batch, a query runs beside them, sharing the cores, rather
- * than waiting for one of them to finish ({@code plugins.realm.model.max_batch_size} passages). Each piece of work runs
+ * than waiting for one of them to finish its model call. Each piece of work runs
  * in the thread context of its caller, whichever slot runs it. And while {@code _realm} requests are in flight
  * ({@link #queryInFlight}), an inference thread holds back the next ingest batch ({@link QueriesInFlight}, at most
  * {@code plugins.realm.model.bulk_yield}), so that a question has the cores to itself once the running batches end.
@@ -239,48 +240,36 @@ public final class InferenceService {
     }
 
     /**
-     * Embeds texts with a model. Texts are ordered by length and cut into batches of {@code plugins.realm.model.max_batch_size}
-     * that run in parallel across the pool, so padding stays small and a bulk request uses every inference thread.
-     * Queries are embedded with {@link Priority#QUERY}, passages with {@link Priority#BULK}.
+     * Embeds texts with a model, in batches of {@code plugins.realm.model.max_batch_size} texts of about the same length
+     * (so that padding stays small) run on every inference thread ({@link #eachInParallel}). Queries are embedded with
+     * {@link Priority#QUERY}, passages with {@link Priority#BULK}.
      */
     public void embed(String modelId, List<String> texts, TextKind kind, ActionListener<float[][]> listener) {
         int n = texts.size();
-        float[][] vectors = new float[n][];
         if (n == 0) {
-            listener.onResponse(vectors);
+            listener.onResponse(new float[0][]);
             return;
         }
         int[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(i -> i).toArray();
-        Priority priority = kind == TextKind.QUERY ? Priority.QUERY : Priority.BULK;
-        int batches = (n + batchSize - 1) / batchSize;
-        AtomicInteger pending = new AtomicInteger(batches);
-        AtomicBoolean failed = new AtomicBoolean();
-        for (int b = 0; b < batches; b++) {
-            int from = b * batchSize;
-            int to = Math.min(n, from + batchSize);
-            List<String> batch = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                batch.add(texts.get(order[i]));
-            }
-            execute(priority, () -> models.encoder(modelId).embed(batch, kind), ActionListener.wrap(result -> {
-                for (int i = from; i < to; i++) {
-                    vectors[order[i]] = result[i - from];
-                }
-                if (pending.decrementAndGet() == 0 && failed.get() == false) {
-                    listener.onResponse(vectors);
-                }
-            }, e -> {
-                if (failed.compareAndSet(false, true)) {
-                    listener.onFailure(e);
-                }
-            }));
+        List<int[]> batches = new ArrayList<>();
+        for (int from = 0; from < n; from += batchSize) {
+            batches.add(Arrays.copyOfRange(order, from, Math.min(n, from + batchSize)));
         }
+        Priority priority = kind == TextKind.QUERY ? Priority.QUERY : Priority.BULK;
+        eachInParallel(priority, batches, batch -> models.encoder(modelId).embed(Arrays.stream(batch).mapToObj(texts::get).toList(), kind), ActionListener.map(listener, embedded -> {
+            float[][] vectors = new float[n][];
+            for (int b = 0; b < batches.size(); b++) {
+                for (int i = 0; i < batches.get(b).length; i++) {
+                    vectors[batches.get(b)[i]] = embedded.get(b)[i];
+                }
+            }
+            return vectors;
+        }));
     }
 
     /**
-     * Reads passages for a question with a reader model ({@link Reader#read}). The passages are shared among as many
-     * groups as the inference pool has threads (at most one per passage), of about equal length ({@link #groups}), read
-     * in parallel, one intra-op thread each; the readings come back in passage order.
+     * Reads passages for a question with a reader model ({@link Reader#read}), a passage at a time, the longest first,
+     * on every inference thread ({@link #eachInParallel}); the readings come back in passage order.
      */
     public void read(
         String modelId,
@@ -290,59 +279,63 @@ public final class InferenceService {
         int topSpans,
         ActionListener<List<Reader.PassageReading>> listener
     ) {
-        int n = passages.size();
-        if (n == 0) {
+        if (passages.isEmpty()) {
             execute(Priority.QUERY, () -> models.reader(modelId).read(question, passages, maxAnswerTokens, topSpans), listener);
             return;
         }
-        int threads = Math.max(1, threadPool.info(InferenceThreadPool.NAME).getMax());
-        int groups = Math.min(n, threads);
-        Reader.PassageReading[] readings = new Reader.PassageReading[n];
-        AtomicInteger pending = new AtomicInteger(groups);
-        AtomicBoolean failed = new AtomicBoolean();
-        for (int[] members : groups(passages, groups)) {
-            List<String> group = Arrays.stream(members).mapToObj(passages::get).toList();
-            execute(Priority.QUERY, () -> models.reader(modelId).read(question, group, maxAnswerTokens, topSpans), ActionListener.wrap(result -> {
-                for (int i = 0; i < members.length; i++) {
-                    readings[members[i]] = result.get(i);
-                }
-                if (pending.decrementAndGet() == 0 && failed.get() == false) {
-                    listener.onResponse(List.of(readings));
-                }
-            }, e -> {
-                if (failed.compareAndSet(false, true)) {
-                    listener.onFailure(e);
-                }
-            }));
-        }
+        List<Integer> longestFirst = IntStream.range(0, passages.size())
+            .boxed()
+            .sorted(Comparator.comparingInt((Integer i) -> passages.get(i).length()).reversed())
+            .toList();
+        eachInParallel(Priority.QUERY, longestFirst, i -> models.reader(modelId).read(question, List.of(passages.get(i)), maxAnswerTokens, topSpans).get(0), ActionListener.map(listener, read -> {
+            Reader.PassageReading[] readings = new Reader.PassageReading[passages.size()];
+            for (int r = 0; r < read.size(); r++) {
+                readings[longestFirst.get(r)] = read.get(r);
+            }
+            return List.of(readings);
+        }));
     }
 
     /**
-     * The passages' indices in {@code count} groups whose total lengths are as even as a greedy choice makes them (the
-     * longest passage first, each to the group with least text so far): the groups are read in parallel, and the
-     * reading takes as long as its longest group. Each group is in passage order.
+     * Runs {@code work} on each item, in their order, each as work of its own ({@link #execute}), by as many workers
+     * as the inference pool has threads (at most one per item): a worker gives its next item to the pool when the
+     * last one is done. So whichever thread is free takes the next item (one held by an ingest batch or slowed by a
+     * search beside it holds nothing back), a request never has more than that many pieces of work waiting (a large
+     * bulk cannot fill the queue by itself), and work of a higher priority can run between two items. The results come
+     * back in item order; the first failure fails the listener and no further item is given.
      */
-    static int[][] groups(List<String> passages, int count) {
-        int[] longestFirst = IntStream.range(0, passages.size())
-            .boxed()
-            .sorted(Comparator.comparingInt((Integer i) -> passages.get(i).length()).reversed())
-            .mapToInt(i -> i)
-            .toArray();
-        long[] load = new long[count];
-        List<List<Integer>> groups = new ArrayList<>(count);
-        for (int g = 0; g < count; g++) {
-            groups.add(new ArrayList<>());
-        }
-        for (int i : longestFirst) {
-            int least = 0;
-            for (int g = 1; g < count; g++) {
-                if (load[g] < load[least]) {
-                    least = g;
+    <T, R> void eachInParallel(Priority priority, List<T> items, CheckedFunction<T, R, Exception> work, ActionListener<List<R>> listener) {
+        int n = items.size();
+        Object[] results = new Object[n];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        Runnable worker = new Runnable() {
+            @Override
+            public void run() {
+                int i = next.getAndIncrement();
+                if (i >= n || failed.get()) {
+                    return;
                 }
+                execute(priority, () -> work.apply(items.get(i)), ActionListener.wrap(result -> {
+                    results[i] = result;
+                    if (done.incrementAndGet() == n) {
+                        @SuppressWarnings("unchecked")
+                        List<R> inOrder = (List<R>) Arrays.asList(results);
+                        listener.onResponse(inOrder);
+                    } else {
+                        run();
+                    }
+                }, e -> {
+                    if (failed.compareAndSet(false, true)) {
+                        listener.onFailure(e);
+                    }
+                }));
             }
-            groups.get(least).add(i);
-            load[least] += passages.get(i).length() + 1; // + 1: an empty passage still costs a window
+        };
+        int workers = Math.min(n, Math.max(1, threadPool.info(InferenceThreadPool.NAME).getMax()));
+        for (int w = 0; w < workers; w++) {
+            worker.run();
         }
-        return groups.stream().map(g -> g.stream().mapToInt(Integer::intValue).sorted().toArray()).toArray(int[][]::new);
     }
 }

@@ -13,7 +13,6 @@ import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
@@ -43,24 +43,59 @@ public class InferenceServiceTests extends OpenSearchTestCase {
         super.tearDown();
     }
 
-    /** A reading's passages are shared among the threads by length, so that no thread reads much more than another. */
-    public void testPassagesAreGroupedByLength() {
-        String longest = "x".repeat(900);
-        List<String> passages = List.of("x".repeat(300), longest, "x".repeat(400), "x".repeat(200), "");
-        int[][] groups = InferenceService.groups(passages, 2);
-        // the longest and the empty one (900) against 400 + 300 + 200; cut in halves by count: 1200 against 600
-        assertArrayEquals(new int[] { 1, 4 }, groups[0]);
-        assertArrayEquals(new int[] { 0, 2, 3 }, groups[1]);
+    /** A bulk's texts go one batch at a time per thread: however many there are, they never fill the queue. */
+    public void testManyItemsNeverFillTheQueue() throws Exception {
+        terminate(threadPool);
+        startPool(2);
+        List<Integer> items = IntStream.range(0, 50).boxed().toList();
+        CompletableFuture<List<Integer>> squares = new CompletableFuture<>();
+        inference.eachInParallel(InferenceService.Priority.BULK, items, i -> i * i, ActionListener.wrap(squares::complete, squares::completeExceptionally));
+        assertEquals("in item order", items.stream().map(i -> i * i).toList(), squares.get(10, TimeUnit.SECONDS));
+    }
 
-        for (int count = 1; count <= passages.size(); count++) {
-            int[][] some = InferenceService.groups(passages, count);
-            assertEquals(count, some.length);
-            int[] all = Arrays.stream(some).peek(g -> assertTrue("no empty group", g.length > 0)).flatMapToInt(Arrays::stream).sorted().toArray();
-            assertArrayEquals("every passage once", new int[] { 0, 1, 2, 3, 4 }, all);
-            for (int[] g : some) {
-                assertTrue("each group in passage order", Arrays.equals(g, Arrays.stream(g).sorted().toArray()));
+    /** Between two items of a bulk, a waiting query goes first. */
+    public void testQueryWorkRunsBetweenTwoItems() throws Exception {
+        terminate(threadPool);
+        startPool(10);
+        CountDownLatch releaseThread = occupyTheThread();
+        CountDownLatch releaseLane = occupyTheLane(); // so that the query below needs the one inference thread
+        releaseThread.countDown();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<List<String>> bulk = new CompletableFuture<>();
+        inference.eachInParallel(InferenceService.Priority.BULK, List.of("bulk-1", "bulk-2"), item -> {
+            if (item.equals("bulk-1")) {
+                firstStarted.countDown();
+                assertTrue(releaseFirst.await(10, TimeUnit.SECONDS));
             }
-        }
+            order.add(item);
+            return item;
+        }, ActionListener.wrap(bulk::complete, bulk::completeExceptionally));
+        assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
+        CountDownLatch queryDone = new CountDownLatch(1);
+        inference.execute(InferenceService.Priority.QUERY, () -> order.add("query"), ActionListener.wrap(r -> queryDone.countDown(), e -> fail(e.toString())));
+        releaseFirst.countDown();
+        assertTrue(queryDone.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("bulk-1", "bulk-2"), bulk.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("bulk-1", "query", "bulk-2"), order);
+        releaseLane.countDown();
+    }
+
+    /** The first failure fails the whole; the items after it are not run. */
+    public void testAFailedItemStopsTheRest() throws Exception {
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        CompletableFuture<List<Integer>> result = new CompletableFuture<>();
+        inference.eachInParallel(InferenceService.Priority.QUERY, List.of(1, 2, 3), i -> {
+            ran.add(i);
+            if (i == 2) {
+                throw new IllegalStateException("item 2");
+            }
+            return i;
+        }, ActionListener.wrap(result::complete, result::completeExceptionally));
+        Exception e = expectThrows(Exception.class, () -> result.get(10, TimeUnit.SECONDS));
+        assertTrue(e.toString(), e.getCause().getMessage().contains("item 2"));
+        assertEquals(List.of(1, 2), ran);
     }
 
     public void testWorkRunsOnTheInferencePool() throws Exception {

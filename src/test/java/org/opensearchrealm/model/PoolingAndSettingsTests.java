@@ -52,7 +52,7 @@ public class PoolingAndSettingsTests extends OpenSearchTestCase {
             () -> ModelSettings.INTRA_OP_THREADS.get(Settings.builder().put("plugins.realm.model.intra_op_threads", 0).build())
         );
         assertTrue(e.getMessage(), e.getMessage().contains("must be >= 1"));
-        assertEquals(Integer.valueOf(8), ModelSettings.MAX_BATCH_SIZE.get(Settings.EMPTY));
+        assertEquals(Integer.valueOf(1), ModelSettings.MAX_BATCH_SIZE.get(Settings.EMPTY));
     }
 
     public void testExecutorBuilders() {
