@@ -51,12 +51,18 @@ def normalise(request, body):
     return body
 
 
+MALFORMED_DOCUMENT_WRAPPERS = (("mapper_parsing_exception", "failed to parse"),
+                               ("parse_exception", "Failed to parse content to map"))
+
+
 def malformed_document_cause(error):
     """Why a document that is not a JSON object was refused: the error as the mapper (no pipeline) or the ingest
-    service (a pipeline) reports it, less that wrapper; None for other errors."""
-    if (error.get("type"), error.get("reason")) in (("mapper_parsing_exception", "failed to parse"),
-                                                    ("parse_exception", "Failed to parse content to map")):
-        return error.get("caused_by")
+    service (a pipeline) reports it, less those wrappers, at any depth (for some truncated documents the mapper
+    itself reads the source into a map, and says both); None for other errors."""
+    if (error.get("type"), error.get("reason")) in MALFORMED_DOCUMENT_WRAPPERS:
+        while isinstance(error.get("caused_by"), dict) and (error.get("type"), error.get("reason")) in MALFORMED_DOCUMENT_WRAPPERS:
+            error = error["caused_by"]
+        return error
     if error.get("type") == "not_x_content_exception":
         return {"type": error["type"], "reason": error.get("reason")}
     return None
