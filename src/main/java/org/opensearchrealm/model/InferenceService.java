@@ -250,17 +250,17 @@ public final class InferenceService {
             listener.onResponse(new float[0][]);
             return;
         }
-        int[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(i -> i).toArray();
-        List<int[]> batches = new ArrayList<>();
+        List<Integer> shortestFirst = shortestFirst(texts);
+        List<List<Integer>> batches = new ArrayList<>();
         for (int from = 0; from < n; from += batchSize) {
-            batches.add(Arrays.copyOfRange(order, from, Math.min(n, from + batchSize)));
+            batches.add(shortestFirst.subList(from, Math.min(n, from + batchSize)));
         }
         Priority priority = kind == TextKind.QUERY ? Priority.QUERY : Priority.BULK;
-        eachInParallel(priority, batches, batch -> models.encoder(modelId).embed(Arrays.stream(batch).mapToObj(texts::get).toList(), kind), ActionListener.map(listener, embedded -> {
+        eachInParallel(priority, batches, batch -> models.encoder(modelId).embed(batch.stream().map(texts::get).toList(), kind), ActionListener.map(listener, embedded -> {
             float[][] vectors = new float[n][];
             for (int b = 0; b < batches.size(); b++) {
-                for (int i = 0; i < batches.get(b).length; i++) {
-                    vectors[batches.get(b)[i]] = embedded.get(b)[i];
+                for (int i = 0; i < batches.get(b).size(); i++) {
+                    vectors[batches.get(b).get(i)] = embedded.get(b)[i];
                 }
             }
             return vectors;
@@ -283,10 +283,7 @@ public final class InferenceService {
             execute(Priority.QUERY, () -> models.reader(modelId).read(question, passages, maxAnswerTokens, topSpans), listener);
             return;
         }
-        List<Integer> longestFirst = IntStream.range(0, passages.size())
-            .boxed()
-            .sorted(Comparator.comparingInt((Integer i) -> passages.get(i).length()).reversed())
-            .toList();
+        List<Integer> longestFirst = shortestFirst(passages).reversed();
         eachInParallel(Priority.QUERY, longestFirst, i -> models.reader(modelId).read(question, List.of(passages.get(i)), maxAnswerTokens, topSpans).get(0), ActionListener.map(listener, read -> {
             Reader.PassageReading[] readings = new Reader.PassageReading[passages.size()];
             for (int r = 0; r < read.size(); r++) {
@@ -294,6 +291,11 @@ public final class InferenceService {
             }
             return List.of(readings);
         }));
+    }
+
+    /** The positions of {@code texts}, the shortest text's first. */
+    private static List<Integer> shortestFirst(List<String> texts) {
+        return IntStream.range(0, texts.size()).boxed().sorted(Comparator.comparingInt(i -> texts.get(i).length())).toList();
     }
 
     /**

@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 /**
  * Writes an HF-named BERT span reader ({@code bert.*}, {@code qa_outputs.*}: what the trainer exports) as an ONNX graph
  * of opset-17 operators and ONNX Runtime's {@code MultiHeadAttention} that computes what
- * {@link org.opensearchrealm.model.bert.BertQaBlock} computes: inputs {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 {@code [batch, sequence]}), outputs
- * {@code start_logits} and {@code end_logits}. The operators follow the shapes ONNX Runtime's optimizer fuses
+ * {@link org.opensearchrealm.model.bert.BertQaBlock} computes: inputs {@code input_ids}, {@code attention_mask},
+ * {@code token_type_ids} (int64 {@code [batch, sequence]}), outputs {@code start_logits} and {@code end_logits}. The operators follow the shapes ONNX Runtime's optimizer fuses
  * (LayerNormalization, the erf GELU, and for int8 DynamicQuantizeLinear + MatMulInteger + scale).
  *
  * <p>{@link Precision#INT8} quantizes the weight of every linear layer of the encoder to int8, symmetric per output
