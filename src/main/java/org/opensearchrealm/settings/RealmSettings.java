@@ -297,7 +297,7 @@ public final class RealmSettings {
      */
     public static final Setting<Integer> SEARCH_WARM_UP_SEARCHES = Setting.intSetting(
         "plugins.realm.search.warm_up_searches",
-        12,
+        64,
         0,
         1_000,
         Property.NodeScope

@@ -19,6 +19,10 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.core.index.shard.ShardId;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearchrealm.metrics.RealmMetrics;
+import org.opensearchrealm.settings.RealmSettings.RetrievalMode;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Which indices a starting node warms up: REALM indices older than the node, primaries active, a shard started here. */
 public class SearchWarmUpTests extends OpenSearchTestCase {
@@ -46,6 +50,24 @@ public class SearchWarmUpTests extends OpenSearchTestCase {
     public void testAnIndexThatIsNotARealmIndexIsNot() {
         IndexMetadata index = index("logs", "", NODE_START - 1);
         assertFalse(warmUp.due(state(index, "local", ShardRoutingState.STARTED), index));
+    }
+
+    public void testEveryModeIsWarmedAndAQuarterOfTheRequestsRead() {
+        Set<RetrievalMode> modes = EnumSet.noneOf(RetrievalMode.class);
+        int reading = 0;
+        for (int n = 0; n < 64; n++) {
+            RealmSearchRequest request = SearchWarmUp.request("kb", n);
+            assertArrayEquals(new String[] { "kb" }, request.indices());
+            modes.add(request.retrieval());
+            if (request.read() == null) {
+                reading++;
+            } else {
+                assertFalse(request.read());
+            }
+        }
+        assertEquals(EnumSet.allOf(RetrievalMode.class), modes);
+        assertEquals(64 / SearchWarmUp.READ_EVERY, reading);
+        assertNull("the first request reads as the index reads", SearchWarmUp.request("kb", 0).read());
     }
 
     private static IndexMetadata index(String name, String model, long created) {
