@@ -5,7 +5,7 @@
 #   integ-test/bench.sh [--corpus FILE.jsonl] [--out DIR] [--questions FILE] [--url URL] [--plugin ZIP]
 #                       [--http-port 9260] [--transport-port 9360] [--heap 1g] [--model all-minilm-l6-v2]
 #                       [--bulk-size 32] [--clients 2] [--k 5] [--max-questions 200] [--rounds R] [--target 0.8]
-#                       [--index bench] [--reader realm-reader-minilm-int8] [--reader-source realm-reader-minilm]
+#                       [--index bench] [--reader realm-reader-bge-small-int8] [--reader-source realm-reader-bge-small]
 #
 #   --corpus FILE    JSONL documents {"id", "text", ...} (default integ-test/demo/corpus.jsonl; e.g.
 #                    ../shared/data/squad/paragraphs.jsonl)
@@ -36,7 +36,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 corpus=$IT_DIR/demo/corpus.jsonl out=$BUILD_DIR/bench questions="" url="" zip="" port=9260 tport=9360 heap=1g
-model=all-minilm-l6-v2 reader=realm-reader-minilm-int8 reader_source=realm-reader-minilm bulk_size=32 clients=2 k=5 max_questions=200 rounds=0 target=0.8 index=bench
+model=all-minilm-l6-v2 reader=realm-reader-bge-small-int8 reader_source=realm-reader-bge-small bulk_size=32 clients=2 k=5 max_questions=200 rounds=0 target=0.8 index=bench
 while (($#)); do
   case $1 in
     --corpus) corpus=$(realpath "${2:?}"); shift 2 ;;

@@ -203,7 +203,7 @@ public class ReadSettingsTests extends OpenSearchTestCase {
         assertEquals("qa", settings.get("index.realm.reader"));
         assertEquals("0.5", settings.get("index.realm.no_answer_threshold"));
 
-        assertEquals("no reader named: the project's", "realm-reader-minilm-int8", new CreateRealmIndexRequest("kb", "text", "enc", 200, 32, Settings.EMPTY).indexSettings().get("index.realm.reader"));
+        assertEquals("no reader named: the project's", "realm-reader-bge-small-int8", new CreateRealmIndexRequest("kb", "text", "enc", 200, 32, Settings.EMPTY).indexSettings().get("index.realm.reader"));
         assertNull("an empty reader: the setting keeps its default (none)", new CreateRealmIndexRequest("kb", "text", "enc", "", 200, 32, Settings.EMPTY).indexSettings().get("index.realm.reader"));
         String inSettings = new CreateRealmIndexRequest("kb", "text", "enc", "", 200, 32, Settings.builder().put("realm.reader", "qa").build())
             .validate()

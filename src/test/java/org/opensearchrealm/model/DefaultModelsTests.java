@@ -222,10 +222,19 @@ public class DefaultModelsTests extends OpenSearchTestCase {
     }
 
     /**
-     * The shipped readers: the project's BERT built from DJL blocks (models/realm-reader-minilm) and its int8 ONNX
-     * export (models/realm-reader-minilm-int8, the default), each tested alike.
+     * The shipped readers: the project's BERTs built from DJL blocks (models/realm-reader-minilm, 6 layers, and
+     * models/realm-reader-bge-small, 12) and their int8 ONNX exports (one of them the default), each tested alike.
      */
-    private static final List<String> READERS = List.of("realm-reader-minilm", RealmSettings.DEFAULT_READER);
+    private static final List<String> READERS = List.of(
+        "realm-reader-minilm",
+        "realm-reader-minilm-int8",
+        "realm-reader-bge-small",
+        "realm-reader-bge-small-int8"
+    );
+
+    public void testTheDefaultReaderIsOneOfThem() {
+        assertTrue(READERS.contains(RealmSettings.DEFAULT_READER));
+    }
 
     public void testReaderAnswersWithExactOffsets() {
         for (String id : READERS) {

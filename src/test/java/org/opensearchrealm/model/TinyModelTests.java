@@ -78,7 +78,7 @@ public class TinyModelTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testFixturesMatchReference() throws Exception {
         ModelRegistry models = registry(ALL.toArray(new String[0]));
-        assertEquals(List.of("all-minilm-l6-v2", "all-minilm-l6-v2-int8", "bge-small-en-v15", "realm-reader-minilm", "realm-reader-minilm-int8", "tiny-dict", "tiny-onnx", "tiny-pooled", "tiny-pt", "tiny-zip"),
+        assertEquals(List.of("all-minilm-l6-v2", "all-minilm-l6-v2-int8", "bge-small-en-v15", "realm-reader-bge-small", "realm-reader-bge-small-int8", "realm-reader-minilm", "realm-reader-minilm-int8", "tiny-dict", "tiny-onnx", "tiny-pooled", "tiny-pt", "tiny-zip"),
             models.descriptors().stream().map(ModelDescriptor::id).toList());
         Map<String, Object> expected = expected();
         List<String> texts = new ArrayList<>(expected.keySet());

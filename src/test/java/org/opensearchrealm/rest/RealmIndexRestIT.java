@@ -31,11 +31,11 @@ public class RealmIndexRestIT extends RealmRestSupport {
         assertThat(created.get("pipeline"), equalTo("realm-demo"));
         assertThat(created.get("model"), equalTo("all-minilm-l6-v2"));
         assertThat(created.get("dimension"), equalTo(384));
-        assertThat(created.get("reader"), equalTo("realm-reader-minilm-int8")); // the reader the plugin ships
+        assertThat(created.get("reader"), equalTo("realm-reader-bge-small-int8")); // the reader the plugin ships
 
         Map<String, Object> settings = getIndexSettingsAsMap("demo");
         assertThat(settings.get("index.default_pipeline"), equalTo("realm-demo"));
-        assertThat(settings.get("index.realm.reader"), equalTo("realm-reader-minilm-int8"));
+        assertThat(settings.get("index.realm.reader"), equalTo("realm-reader-bge-small-int8"));
 
         Map<String, Object> pipeline = entityAsMap(client().performRequest(new Request("GET", "/_ingest/pipeline/realm-demo")));
         assertThat(json(pipeline), containsString("\"realm_passages\""));

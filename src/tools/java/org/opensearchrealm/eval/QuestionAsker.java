@@ -156,6 +156,7 @@ final class QuestionAsker {
                 rec.put("e2e_em_at_k_" + mode, scores.em());
                 rec.put("no_answer_probability_" + mode, round(scores.noAnswerProbability(), 6));
                 rec.put("top_answer_em_" + mode, scores.answerEm()); // at --k, whatever the no-answer threshold
+                rec.put("top_answer_f1_" + mode, round(scores.answerF1(), 4));
             }
         }
         return new Outcome(q.id(), q.answerable(), goldCount, denseRank, bm25Rank, hybridRank, Squad.firstDocRank(dense, goldDocs),

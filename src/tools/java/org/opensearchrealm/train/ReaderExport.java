@@ -26,9 +26,12 @@ final class ReaderExport {
 
     private ReaderExport() {}
 
-    /** @param scores {EM, F1} on the dev file, recorded in the descriptor's source; null when not evaluated */
+    /**
+     * @param license the base model's: the weights are trained from its
+     * @param scores {EM, F1} on the dev file, recorded in the descriptor's source; null when not evaluated
+     */
     static void export(TrainOptions options, TrainLog log, Map<String, Parameter> params, BertConfig config, byte[] tokenizerJson,
-        String commandLine, double[] scores) throws Exception {
+        String license, String commandLine, double[] scores) throws Exception {
         Path dir = Path.of(options.get("export", null));
         Files.createDirectories(dir);
         Path weights = dir.resolve("reader.safetensors");
@@ -58,7 +61,7 @@ final class ReaderExport {
             + "  \"doc_stride\": " + options.docStride() + ",\n"
             + "  \"max_question_tokens\": " + options.maxQuery() + ",\n"
             + (options.has("no-answer-threshold") ? "  \"no_answer_threshold\": " + options.getFloat("no-answer-threshold", 1f) + ",\n" : "")
-            + "  \"license\": \"Apache-2.0\",\n"
+            + "  \"license\": " + ReaderWeights.jsonString(license) + ",\n"
             + "  \"source\": " + ReaderWeights.jsonString(source) + "\n"
             + "}\n";
         Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), json);

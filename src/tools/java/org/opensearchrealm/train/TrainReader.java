@@ -12,6 +12,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.NormalInitializer;
 
+import org.opensearchrealm.model.ModelDescriptor;
 import org.opensearchrealm.model.NativeLibraries;
 import org.opensearchrealm.model.QaTokenizer;
 import org.opensearchrealm.model.bert.BertConfig;
@@ -106,6 +107,7 @@ public final class TrainReader {
             config = config.withDropout(options.getFloat("dropout", 0.1f));
             int seed = options.seed();
             byte[] tokenizerJson = Files.readAllBytes(baseDir.resolve("tokenizer.json"));
+            String baseLicense = ModelDescriptor.load(baseDir.resolve(ModelDescriptor.FILE_NAME)).license();
             DevEvaluation evaluation = new DevEvaluation(options, log, tokenizerJson, runDir);
             Path dev = options.data().resolve(options.dev());
             if (options.has("eval-only") && options.has("model")) {
@@ -136,7 +138,7 @@ public final class TrainReader {
                         log.print("loaded weights from " + weights);
                         double[] scores = options.has("eval-only") ? evaluation.evaluate(block, trainer.getManager(), dev) : null;
                         if (options.has("export")) {
-                            ReaderExport.export(options, log, params, config, tokenizerJson, commandLine, scores);
+                            ReaderExport.export(options, log, params, config, tokenizerJson, baseLicense, commandLine, scores);
                         }
                         return;
                     }
@@ -157,7 +159,7 @@ public final class TrainReader {
                     if (finished) {
                         double[] scores = evaluation.evaluate(block, trainer.getManager(), dev);
                         if (options.has("export")) {
-                            ReaderExport.export(options, log, params, config, tokenizerJson, commandLine, scores);
+                            ReaderExport.export(options, log, params, config, tokenizerJson, baseLicense, commandLine, scores);
                         }
                     }
                 }
