@@ -41,6 +41,17 @@ final class ModeSweep {
             return out;
         }
 
+        /** The first k passages as read: retrieval score, p(no answer | z, q) and the best span's probability (0: none). */
+        List<Map<String, Object>> readingsAt(int k) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (int i = 0; i < Math.min(k, passages.size()); i++) {
+                Reader.PassageReading r = readings.get(i);
+                double best = r.spans().stream().mapToDouble(Reader.Span::probability).max().orElse(0);
+                out.add(Map.of("score", passages.get(i).score(), "no_answer_probability", r.noAnswerProbability(), "best_span_probability", best));
+            }
+            return out;
+        }
+
         /** The top answer over the first k passages (all there are when fewer). */
         Point at(int k, double temperature) {
             int n = Math.min(k, passages.size());

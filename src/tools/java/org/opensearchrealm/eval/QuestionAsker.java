@@ -151,7 +151,7 @@ final class QuestionAsker {
                 rec.put("reader_error", gp.error() != null ? gp.error() : ep.error());
             }
             for (String mode : modes) {
-                ModeScores scores = sweep(query, mode, golds, q.answerable());
+                ModeScores scores = sweep(query, mode, golds, q.answerable(), rec);
                 byMode.put(mode, scores);
                 rec.put("e2e_em_at_k_" + mode, scores.em());
                 rec.put("no_answer_probability_" + mode, round(scores.noAnswerProbability(), 6));
@@ -169,7 +169,7 @@ final class QuestionAsker {
     }
 
     /** One mode end to end at every k up to --max-k, from one explained {@code _realm} call. */
-    private ModeScores sweep(String query, String mode, List<String> golds, boolean answerable) {
+    private ModeScores sweep(String query, String mode, List<String> golds, boolean answerable, Map<String, Object> rec) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", query);
         body.put("k", maxK);
@@ -178,6 +178,7 @@ final class QuestionAsker {
         body.put("read_mass", 1.0); // every passage read, so that each smaller k can be scored
         ModeSweep.Explained explained = ModeSweep.parse(timed("sweep_" + mode, () -> node.request("POST", realm, body, 200)));
         List<ModeSweep.Point> points = explained.sweep(scoring.temperature());
+        rec.put("readings_" + mode, explained.readingsAt(k)); // to weigh other no-answer statistics offline
         double[] em = new double[maxK];
         double[] f1 = new double[maxK];
         for (int i = 0; i < maxK; i++) {
